@@ -1,0 +1,152 @@
+"""REST API for units, cadres, appointments and the timeline."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+
+from core.api import HasRole, HistoryMixin
+from core.models import Role
+from core.scoping import unit_scope
+from core.timeline import cadre_timeline
+
+from . import selectors, services
+from .filters import AppointmentFilter, CadreFilter, UnitFilter
+from .models import Appointment, Cadre, Unit
+
+READ_ROLES = None  # any authenticated user; what they see is scoped
+WRITE_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+class ScopedUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit id that must lie in the requesting user's scope (otherwise: does not exist)."""
+
+    def get_queryset(self):
+        return unit_scope(self.context["request"].user)
+
+
+class ScopedCadreField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.cadre_list(user=self.context["request"].user)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = ScopedUnitField(required=False, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "code", "parent", "kind", "category", "depth"]
+        read_only_fields = ["depth"]
+        extra_kwargs = {"code": {"validators": []}}  # uniqueness is the service's, with its own message
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    unit = ScopedUnitField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    id_number = serializers.CharField(max_length=18, write_only=True)
+    id_number_masked = serializers.CharField(read_only=True)
+    tags = serializers.ListField(child=serializers.ChoiceField(choices=Cadre.Tag.choices), required=False)
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "id", "name", "gender", "birth_date", "ethnicity", "id_number", "id_number_masked",
+            "political_status", "education", "unit", "unit_name", "position_title", "post_level",
+            "rank", "rank_since", "status", "is_reserve", "is_representative", "tags",
+            "created_at", "updated_at",
+        ]
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # API.md: the ID number reads back masked, under its own name.
+        data["id_number"] = data.pop("id_number_masked")
+        return data
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    cadre = ScopedCadreField()
+    unit = ScopedUnitField()
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id", "cadre", "unit", "title", "post_level", "kind", "is_main", "start_date", "end_date",
+            "document_number", "exceptional_reason",
+        ]
+        validators = []  # the service owns every cross-field rule
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+    object_id = serializers.IntegerField(allow_null=True)
+
+
+class ServiceWriteMixin:
+    """POST and PATCH go through the app's services; the serializer only checks shapes."""
+
+    create_service = None
+    update_service = None
+    update_kwarg = None
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.update_kwarg: serializer.instance}, actor=self.request.user, **serializer.validated_data
+        )
+
+
+class UnitViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = UnitSerializer
+    permission_classes = [HasRole]
+    read_roles = READ_ROLES
+    write_roles = (Role.ADMIN,)
+    filterset_class = UnitFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_service = staticmethod(services.unit_create)
+    update_service = staticmethod(services.unit_update)
+    update_kwarg = "unit"
+
+    def get_queryset(self):
+        return selectors.unit_list(user=self.request.user)
+
+
+class CadreViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = CadreSerializer
+    permission_classes = [HasRole]
+    read_roles = READ_ROLES
+    write_roles = WRITE_ROLES
+    filterset_class = CadreFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    create_service = staticmethod(services.cadre_create)
+    update_service = staticmethod(services.cadre_update)
+    update_kwarg = "cadre"
+
+    def get_queryset(self):
+        return selectors.cadre_list(user=self.request.user)
+
+    @extend_schema(responses=TimelineEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        cadre = self.get_object()
+        page = self.paginate_queryset(cadre_timeline(cadre=cadre))
+        return self.get_paginated_response(TimelineEntrySerializer(page, many=True).data)
+
+
+class AppointmentViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = AppointmentSerializer
+    permission_classes = [HasRole]
+    read_roles = READ_ROLES
+    write_roles = WRITE_ROLES
+    filterset_class = AppointmentFilter
+    create_service = staticmethod(services.appointment_create)
+
+    def get_queryset(self):
+        return selectors.appointment_list(user=self.request.user)

@@ -1,0 +1,52 @@
+"""Resident identity numbers (公民身份号码), GB 11643-1999."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def check_digit(first17: str) -> str:
+    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def normalize(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def parse(value: str) -> tuple[dt.date, str]:
+    """Validate an ID number; return (birth date, gender 'M'/'F'). Raises ValidationError."""
+    value = normalize(value)
+    if not _SHAPE.match(value):
+        raise ValidationError(_("身份证号应为18位：17位数字加1位数字或X。"), code="id_shape")
+    if check_digit(value[:17]) != value[17]:
+        raise ValidationError(_("身份证号校验位不正确，请核对。"), code="id_check_digit")
+    try:
+        birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise ValidationError(_("身份证号中的出生日期无效。"), code="id_birth") from None
+    if birth.year < 1900 or birth > dt.date.today():
+        raise ValidationError(_("身份证号中的出生日期无效。"), code="id_birth")
+    gender = "M" if int(value[16]) % 2 == 1 else "F"
+    return birth, gender
+
+
+def mask(value: str) -> str:
+    """110105********123X: the region and the last four, never the birth date."""
+    value = normalize(value)
+    if len(value) != 18:
+        return "*" * len(value)
+    return f"{value[:6]}********{value[14:]}"
+
+
+def make(region: str, birth: dt.date, sequence: int, gender: str) -> str:
+    """Build a valid number (demo data and tests): sequence 0-99, gender sets the parity."""
+    seq = f"{sequence % 100:02d}"
+    gender_digit = (sequence % 5) * 2 + (1 if gender == "M" else 0)
+    first17 = f"{region}{birth:%Y%m%d}{seq}{gender_digit}"
+    return first17 + check_digit(first17)

@@ -1,0 +1,11 @@
+"""Celery application. Without REDIS_URL the settings make every task run eagerly in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("dandang")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,15 @@
+"""Production: docker compose. SECRET_KEY and DATABASE_URL must be set."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+if SECRET_KEY == "dev-insecure-key-change-me":  # noqa: F405
+    raise ImproperlyConfigured("SECRET_KEY must be set in production")
+SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true") == "true"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"

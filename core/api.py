@@ -1,0 +1,87 @@
+"""What every API view shares: pagination, the error mapping, role permissions, history."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .audit import object_history
+from .errors import Conflict, PayloadTooLarge
+from .models import AuditEntry, Role
+
+
+def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
+    if hasattr(exc, "error_dict"):
+        data = {}
+        for field, errors in exc.message_dict.items():
+            key = "non_field_errors" if field == "__all__" else field
+            data[key] = list(errors)
+        if list(data) == ["non_field_errors"]:
+            return {"detail": " ".join(data["non_field_errors"])}
+        return data
+    return {"detail": " ".join(exc.messages)}
+
+
+def exception_handler(exc, context):
+    """Map the domain's errors: ValidationError 400, Conflict 409, too large 413,
+    PermissionDenied 403, Http404 404. Nothing a client sends should become a 500."""
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_validation_to_drf(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.message, "state": exc.state}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
+        message = getattr(exc, "message", None) or _("上传内容过大。")
+        return Response({"detail": message}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, DjangoPermissionDenied) and not isinstance(exc, PermissionDenied):
+        exc = PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class HasRole(permissions.BasePermission):
+    """Reads need any role; writes need one of the view's `write_roles`."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            roles = getattr(view, "read_roles", None)
+        else:
+            roles = getattr(view, "write_roles", (Role.ADMIN,))
+        return roles is None or any(user.has_role(r) for r in roles)
+
+
+class IsAdmin(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_admin)
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_username")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "action", "changes"]
+
+
+class HistoryMixin:
+    """GET {id}/history/: the object's audit entries, newest first."""
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="history")
+    def history(self, request, pk=None):
+        obj = self.get_object()
+        page = self.paginate_queryset(object_history(obj=obj).only(
+            "id", "at", "actor_username", "action", "changes"))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+def validation_error_from(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(_django_validation_to_drf(exc))
+
+

@@ -1,0 +1,124 @@
+"""Accounts, the audit chain and background jobs: the pieces every app shares."""
+
+import datetime as dt
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("组织部工作人员")
+    REVIEWER = "reviewer", _("容错认定审核人")
+    LIAISON = "liaison", _("纪检监察联络人")
+    ADMIN = "admin", _("管理员")
+    CADRE = "cadre", _("干部本人")
+
+
+class User(AbstractUser):
+    """An account. Its roles say what it may do; its units (and all below them) what it may see."""
+
+    roles = models.JSONField(_("角色"), default=list, blank=True)
+    units = models.ManyToManyField(
+        "cadres.Unit", verbose_name=_("管辖单位"), blank=True, related_name="scoped_users"
+    )
+    cadre = models.OneToOneField(
+        "cadres.Cadre",
+        verbose_name=_("本人干部档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def has_role(self, role: str) -> bool:
+        if self.is_superuser and role == Role.ADMIN:
+            return True
+        return role in (self.roles or [])
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.has_role(Role.ADMIN)
+
+
+class AuditEntry(models.Model):
+    """One change to one object: who, when, what, from what to what.
+
+    Entries form a single hash chain: each entry's hash covers its content and the
+    hash of the entry before it, so an edited or deleted row breaks every hash after
+    it (`manage.py audit_verify`)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField()
+    action = models.CharField(max_length=40)
+    changes = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["content_type", "object_id", "-id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+    def compute_hash(self, prev_hash: str) -> str:
+        ct = ContentType.objects.get_for_id(self.content_type_id)
+        payload = [
+            prev_hash,
+            f"{ct.app_label}.{ct.model}",
+            int(self.object_id),
+            self.actor_username,
+            self.at.astimezone(dt.timezone.utc).isoformat(),
+            self.action,
+            self.changes,
+        ]
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Job(models.Model):
+    """A long piece of work run by a Celery worker, with progress the pages and the API show."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")  # created, waiting for a worker
+        RUNNING = "running", _("运行中")  # a worker has it
+        DONE = "done", _("已完成")  # finished; result holds the outcome
+        FAILED = "failed", _("失败")  # stopped on an error; result holds the message
+
+    kind = models.CharField(_("类型"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.FloatField(_("进度"), default=0.0)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"

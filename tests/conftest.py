@@ -1,0 +1,67 @@
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.models import Role
+
+from .factories import CadreFactory, UnitFactory, UserFactory
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionstart(session):
+    """Under CI the suite must run on PostgreSQL and Redis; a missing service fails the run."""
+    if not CI:
+        return
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.exit("CI=true needs DATABASE_URL pointing at PostgreSQL", returncode=3)
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        pytest.exit("CI=true needs REDIS_URL pointing at Redis", returncode=3)
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means the service is missing
+        pytest.exit(f"CI=true but Redis at {redis_url} is unreachable: {exc}", returncode=3)
+
+
+@pytest.fixture
+def tree(db):
+    """city → district → street, plus an unrelated county."""
+    city = UnitFactory(name="济南市", code="JN", kind="party_committee")
+    district = UnitFactory(name="历下区", code="JN-LX", parent=city, kind="party_committee")
+    street = UnitFactory(name="解放路街道", code="JN-LX-JFL", parent=district, kind="subdistrict")
+    other = UnitFactory(name="鹤山市", code="HS", kind="party_committee")
+    return {"city": city, "district": district, "street": street, "other": other}
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin1", roles=[Role.ADMIN])
+
+
+@pytest.fixture
+def staff_user(tree):
+    return UserFactory(username="staff1", roles=[Role.STAFF], units=[tree["district"]])
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user(api):
+    def login(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return login
+
+
+@pytest.fixture
+def cadre_in_street(tree):
+    return CadreFactory(unit=tree["street"], name="謝允崗")

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def check_digit(first17: str) -> str:
@@ -16,7 +17,8 @@ def check_digit(first17: str) -> str:
 
 
 def normalize(value: str) -> str:
-    return (value or "").strip().upper()
+    # NFKC turns full-width digits typed with a Chinese IME into ASCII ones.
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
 
 
 def parse(value: str) -> tuple[dt.date, str]:

@@ -13,3 +13,12 @@ ALLOWED_HOSTS = ["*"]
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="dandang-test-media-")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: shared cache locks tables without honouring the
+    # busy timeout, so threaded race tests would fail where production (a file) waits.
+    import os  # noqa: E402
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"dandang-test-{os.getpid()}.sqlite3")
+    }

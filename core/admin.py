@@ -1,0 +1,232 @@
+"""The Django admin for accounts, the audit trail and jobs, plus the two bases every app's
+admin uses so that an edit made in the admin is attributable like any other:
+
+- AuditedModelAdmin: for catalogs without a service; each save and delete writes an
+  audit entry (core.audit) in the admin's own transaction.
+- ServiceModelAdmin: for domain models that have services; add and change go through
+  them, so the admin obeys the same rules and writes the same history as the pages and the API.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .accounts import USER_AUDITED
+from .audit import audit_create, audit_record, diff, snapshot
+from .models import AuditEntry, Job, Role, User
+
+_EMPTY = (None, "", [], {})
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Writes an audit entry for every add, change and delete made in the admin."""
+
+    # Which fields the history records; default: the model's AUDITED, else its editable fields.
+    audited_fields: tuple[str, ...] | None = None
+
+    def get_audited_fields(self) -> tuple[str, ...]:
+        if self.audited_fields is not None:
+            return tuple(self.audited_fields)
+        declared = getattr(self.model, "AUDITED", None)
+        if declared:
+            return tuple(declared)
+        opts = self.model._meta
+        names = [f.name for f in opts.concrete_fields if f.editable and not f.primary_key]
+        names += [f.name for f in opts.many_to_many]
+        return tuple(n for n in names if n != "password")
+
+    def save_model(self, request, obj, form, change):
+        # The form has already changed obj in memory: read "before" from the locked row.
+        if change:
+            stored = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            form._audit_before = snapshot(stored, self.get_audited_fields())
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many values are saved here, after save_model: only now is "after" complete.
+        super().save_related(request, form, formsets, change)
+        obj, fields = form.instance, self.get_audited_fields()
+        if not change:
+            audit_create(obj=obj, actor=request.user, fields=fields)
+            return
+        changes = diff(getattr(form, "_audit_before", {}), snapshot(obj, fields))
+        if changes:
+            audit_record(obj=obj, actor=request.user, action="update", changes=changes)
+
+    def _audit_delete(self, request, obj) -> None:
+        before = snapshot(obj, self.get_audited_fields())
+        changes = {k: [v, None] for k, v in before.items() if v not in _EMPTY}
+        audit_record(obj=obj, actor=request.user, action="delete", changes=changes)
+
+    def delete_model(self, request, obj):
+        self._audit_delete(request, obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        # The changelist's bulk delete is not atomic by itself: entries and deletes go together.
+        for obj in queryset:
+            self._audit_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+class _DryRun(Exception):
+    """Raised to roll back a trial run of a service."""
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """Add and change through the app's services.
+
+    The services own validation beyond a field's shape (an ID number's check digit, a unit
+    moved under itself). To show their errors on the admin form rather than as a 500, the
+    form runs the service once in a transaction that is always rolled back; save_model then
+    runs it for real. Subclasses implement `service_save`."""
+
+    def service_save(self, request, obj, form, change):
+        """Create or update through the service; return the saved object."""
+        raise NotImplementedError
+
+    def service_fields(self, form, change) -> dict:
+        """The values to hand the service: on change, only the fields the form changed."""
+        names = form.changed_data if change else list(form.cleaned_data)
+        return {n: form.cleaned_data[n] for n in names if n in form.cleaned_data}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceCheckedForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        model_admin.service_save(request, self.instance, self, change)
+                        raise _DryRun
+                except _DryRun:
+                    pass
+                except ValidationError as exc:
+                    add_service_errors(self, exc)
+
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_save(request, obj, form, change)
+        # The admin goes on using obj (change message, redirect to its pk): give it the saved state.
+        obj.__dict__.update(saved.__dict__)
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: a field's messages inline on that
+    field when the form has it, everything else at the top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+# Accounts ---------------------------------------------------------------------
+
+
+def _roles_field() -> forms.MultipleChoiceField:
+    # roles is a JSON list on the model: offer the five roles as checkboxes, not raw JSON.
+    return forms.MultipleChoiceField(
+        choices=Role.choices, required=False, label=_("角色"), widget=forms.CheckboxSelectMultiple)
+
+
+class DandangUserChangeForm(UserChangeForm):
+    roles = _roles_field()
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class DandangUserCreationForm(UserCreationForm):
+    roles = _roles_field()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "roles")
+
+
+@admin.register(User)
+class DandangUserAdmin(AuditedModelAdmin, UserAdmin):
+    form = DandangUserChangeForm
+    add_form = DandangUserCreationForm
+    audited_fields = USER_AUDITED
+    list_display = ("username", "last_name", "first_name", "role_labels", "is_active", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email")
+    # A city has 2,000 units and 100,000 cadres: choose them by search, never from a full list.
+    autocomplete_fields = ("units", "cadre")
+    fieldsets = UserAdmin.fieldsets + ((_("担当：角色与管辖范围"), {"fields": ("roles", "units", "cadre")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "roles")}),
+    )
+    show_full_result_count = False
+
+    @admin.display(description=_("角色"))
+    def role_labels(self, user):
+        labels = dict(Role.choices)
+        return "、".join(str(labels.get(r, r)) for r in user.roles or [])
+
+    def user_change_password(self, request, id, form_url=""):
+        # The password form saves the user itself, outside save_model: audit it here,
+        # the way core.accounts does (that it changed, never the hash).
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    audit_record(obj=user, actor=request.user, action="update",
+                                 changes={"password": ["***", "***"]})
+        return response
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: an entry edited or deleted would break the chain."""
+
+    list_display = ("id", "at", "actor_username", "action", "content_type", "object_id", "object_repr")
+    list_filter = ("action", "content_type")
+    search_fields = ("=actor_username", "object_repr", "=object_id")
+    list_select_related = ("content_type",)
+    ordering = ("-id",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "state", "progress", "created_by", "created_at", "finished_at")
+    list_filter = ("state", "kind")
+    list_select_related = ("created_by",)
+    readonly_fields = [f.name for f in Job._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ one verifies the chain. Every service that changes a domain object calls
 `audit_record` inside its transaction."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -106,8 +106,11 @@ def object_history(*, obj: models.Model) -> QuerySet[AuditEntry]:
     ).order_by("-id")
 
 
-def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEntry | None]:
-    """Walk the chain in order; return (entries checked, first broken entry or None)."""
+def verify_chain(*, chunk_size: int = 2000,
+                 progress: Callable[[float], None] | None = None) -> tuple[int, AuditEntry | None]:
+    """Walk the chain in order; return (entries checked, first broken entry or None).
+    progress, when given, is told the fraction done after each chunk (a background job's bar)."""
+    total = AuditEntry.objects.count() if progress else 0
     prev = GENESIS_HASH
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
@@ -115,4 +118,6 @@ def verify_chain(*, chunk_size: int = 2000) -> tuple[int, AuditEntry | None]:
             return checked, entry
         prev = entry.hash
         checked += 1
+        if progress and checked % chunk_size == 0:
+            progress(checked / total)
     return checked, None

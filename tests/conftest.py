@@ -65,3 +65,46 @@ def as_user(api):
 @pytest.fixture
 def cadre_in_street(tree):
     return CadreFactory(unit=tree["street"], name="謝允崗")
+
+
+# --- Celery: eager in every test but those that ask for a real worker --------------------
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker(request):
+    """Tasks run in-process in every test, whatever REDIS_URL says, so the suite behaves
+    the same on a laptop and in CI; tests marked celery_worker get the real broker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def live_celery_worker(request):
+    """A real Celery worker, in a thread of this process, consuming from the Redis broker.
+    Tests using it are marked celery_worker and use django_db(transaction=True): the worker
+    has its own database connection and sees only committed rows."""
+    if not request.node.get_closest_marker("celery_worker"):
+        raise pytest.UsageError("live_celery_worker needs @pytest.mark.celery_worker")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        # Under CI=true pytest_sessionstart has already stopped the run without Redis.
+        pytest.skip("needs REDIS_URL (Redis as the Celery broker); CI sets it")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=redis_url)
+    try:
+        # No ping check: it needs a result backend, and the project keeps none.
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield app
+    finally:
+        app.conf.update(saved)

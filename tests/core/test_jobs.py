@@ -190,12 +190,14 @@ def test_job_page_polls_while_the_job_runs_and_stops_when_it_is_done(
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "排队中" in page
     assert 'hx-trigger="every 2s"' in page
+    assert 'http-equiv="refresh"' in page  # the same for a browser without JavaScript
     assert 'value="0"' in page
 
     jobs.job_run(job_id=job.pk)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "已完成" in page
     assert "hx-trigger" not in page
+    assert 'http-equiv="refresh"' not in page
     assert 'value="100"' in page
     assert "<dt>checked</dt><dd>2</dd>" in page
 

@@ -122,3 +122,76 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
+
+
+class CalendarYear(models.Model):
+    """A year of the official holiday schedule (国务院办公厅节假日安排). Working days are only
+    counted in years marked complete: without the schedule a count would be a guess."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    complete = models.BooleanField(
+        _("已完整录入"), default=False,
+        help_text=_("录入该年全部法定节假日和调休上班日后勾选；未勾选的年度不参与工作日计算。"))
+    source = models.CharField(_("数据来源"), max_length=200, blank=True, default="")
+
+    AUDITED = ("year", "complete", "source")
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class HolidayDay(models.Model):
+    """A day that departs from the Monday-to-Friday rule: a statutory holiday (also listed when
+    it falls on a weekend, for its name) or a make-up working day on a weekend (调休上班)."""
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    name = models.CharField(_("节日名称"), max_length=40, blank=True, default="")
+
+    AUDITED = ("calendar_year", "date", "is_workday", "name")
+
+    class Meta:
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.date and self.calendar_year_id and self.date.year != self.calendar_year.year:
+            raise ValidationError({"date": _("日期须在所属年度之内。")})
+
+
+class Notification(models.Model):
+    """An in-app message to one user: the next person in line for a piece of work."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+        related_name="notifications")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True, default="")
+    link = models.CharField(_("链接"), max_length=300, blank=True, default="")
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.title

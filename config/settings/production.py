@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
-if SECRET_KEY == "dev-insecure-key-change-me":  # noqa: F405
+if SECRET_KEY in ("", "dev-insecure-key-change-me"):  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
 SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true") == "true"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,12 +1,220 @@
-"""HTML views for units and cadres (filled in by the browser work)."""
+"""HTML views for units and cadres. Reads go through cadres.selectors (scoped: anything
+outside the user's scope is 404), writes through cadres.services (core.views.ServiceFormView)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Role
+from core.scoping import unit_in_scope
+from core.timeline import cadre_timeline
+from core.views import ServiceFormView
+
+from . import selectors, services
+from .forms import AppointmentForm, CadreForm, CadreSearchForm
+from .models import Cadre, Unit
+
+PAGE_SIZE = 50
+TREE_BATCH = 100  # children loaded per click in the unit tree
+AUTOCOMPLETE_LIMIT = 20
+EDIT_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def _can_edit(user) -> bool:
+    return any(user.has_role(role) for role in EDIT_ROLES)
+
+
+# Units ------------------------------------------------------------------------------
+
+
+def _with_has_children(queryset):
+    return queryset.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+
+
+def _scope_roots(user):
+    """The tops of the user's tree: the root units for an administrator, else their own
+    scope units less any that lie under another of them."""
+    if user.is_admin:
+        return _with_has_children(Unit.objects.filter(parent__isnull=True)).order_by("code")
+    units = list(_with_has_children(user.units.all()).order_by("code"))
+    return [u for u in units if not any(o.pk != u.pk and u.path.startswith(o.path) for o in units)]
+
+
+def _visible_parent(user, unit):
+    """The unit's parent when the user may see it: a parent above their scope is not named."""
+    return unit.parent if unit.parent_id and unit_in_scope(user, unit.parent) else None
+
+
+def _batch(items, offset: int) -> tuple[list, int | None]:
+    """One batch of tree nodes from offset, and the next offset (None at the end)."""
+    rows = list(items[offset: offset + TREE_BATCH + 1])
+    return rows[:TREE_BATCH], (offset + TREE_BATCH if len(rows) > TREE_BATCH else None)
+
+
+def _offset(request) -> int:
+    try:
+        return max(0, int(request.GET.get("offset", 0)))
+    except ValueError:
+        return 0
 
 
 @login_required
 def unit_tree(request):
-    return HttpResponse("units")
+    """The unit tree, a level at a time (children load on expand), or a search's matches."""
+    q = request.GET.get("q", "").strip()[:60]
+    context = {"q": q}
+    if q:
+        units = selectors.unit_list(user=request.user, filters={"q": q}).order_by("code")
+        context["page_obj"] = page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+        for unit in page:
+            unit.visible_parent = _visible_parent(request.user, unit)
+        return render(request, "cadres/unit_tree.html", context)
+    context["nodes"], context["next_offset"] = _batch(_scope_roots(request.user), _offset(request))
+    if "offset" in request.GET:  # "load more" of the top level: just the next batch
+        return render(request, "cadres/_unit_nodes.html", context)
+    return render(request, "cadres/unit_tree.html", context)
 
 
-unit_detail = cadre_list = cadre_create = cadre_detail = cadre_edit = unit_tree
+@login_required
+def unit_children(request, pk: int):
+    """An htmx fragment: one batch of a unit's children."""
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    children = _with_has_children(Unit.objects.filter(parent=unit)).order_by("code")
+    nodes, next_offset = _batch(children, _offset(request))
+    return render(request, "cadres/_unit_nodes.html", {"nodes": nodes, "next_offset": next_offset, "parent": unit})
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    ancestor_ids = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+    # Only the ancestors the user may see: a staff member's trail starts at their own unit.
+    ancestors = selectors.unit_list(user=request.user).filter(pk__in=ancestor_ids).order_by("depth")
+    children = _with_has_children(Unit.objects.filter(parent=unit)).order_by("code")
+    nodes, next_offset = _batch(children, 0)
+    return render(request, "cadres/unit_detail.html", {
+        "unit": unit,
+        "ancestors": ancestors,
+        "nodes": nodes,
+        "next_offset": next_offset,
+        "cadre_count": selectors.cadre_list(user=request.user, filters={"unit": unit.pk}).count(),
+    })
+
+
+@login_required
+def unit_autocomplete(request):
+    """At most 20 units in the user's scope whose name contains q (or whose code is q), as options."""
+    q = request.GET.get("q", "").strip()[:60]
+    units = selectors.unit_list(user=request.user, filters={"q": q}).order_by("depth", "code")
+    options = []
+    for unit in units[:AUTOCOMPLETE_LIMIT]:
+        parent = _visible_parent(request.user, unit)
+        options.append({"value": unit.pk, "label": unit.name,
+                        "hint": f"{unit.code} · {parent.name}" if parent else unit.code})
+    return render(request, "includes/autocomplete_options.html", {"options": options, "q": q})
+
+
+# Cadres -----------------------------------------------------------------------------
+
+
+@login_required
+def cadre_list(request):
+    """Cadres in scope with filters and 50 a page, through the same selector as the API."""
+    form = CadreSearchForm(request.GET or None, user=request.user)
+    if not form.is_bound:
+        cadres = selectors.cadre_list(user=request.user)
+    elif form.is_valid():
+        cadres = selectors.cadre_list(user=request.user, filters=form.filters())
+    else:  # the form shows what is wrong; list nothing rather than guess
+        cadres = selectors.cadre_list(user=request.user).none()
+    return render(request, "cadres/cadre_list.html", {
+        "form": form,
+        "page_obj": Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_edit": _can_edit(request.user),
+    })
+
+
+@login_required
+def cadre_autocomplete(request):
+    """At most 20 cadres the user may see whose name contains q, as options."""
+    q = request.GET.get("q", "").strip()[:60]
+    cadres = selectors.cadre_list(user=request.user, filters={"q": q} if q else {})
+    options = [{"value": c.pk, "label": c.name, "hint": f"{c.unit.name} · {c.position_title}".strip(" ·")}
+               for c in cadres[:AUTOCOMPLETE_LIMIT]]
+    return render(request, "includes/autocomplete_options.html", {"options": options, "q": q})
+
+
+@login_required
+def cadre_detail(request, pk: int):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    can_edit = _can_edit(request.user)
+    return render(request, "cadres/cadre_detail.html", {
+        "cadre": cadre,
+        # The whole ID number only here, and only for administrators.
+        "id_number": cadre.id_number if request.user.is_admin else cadre.id_number_masked,
+        "tag_labels": [label for value, label in Cadre.Tag.choices if value in (cadre.tags or [])],
+        "timeline": cadre_timeline(cadre=cadre),
+        "appointments": selectors.appointment_list(user=request.user, filters={"cadre": cadre.pk}),
+        "can_edit": can_edit,
+        "appointment_form": AppointmentForm(user=request.user, prefix="appt") if can_edit else None,
+    })
+
+
+class CadreCreateView(ServiceFormView):
+    form_class = CadreForm
+    template_name = "cadres/cadre_form.html"
+    success_message = _("干部档案已创建。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.cadre_create(actor=self.request.user, **form.service_fields())
+
+
+class CadreEditView(CadreCreateView):
+    success_message = _("干部档案已保存。")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cadre = None
+        if request.user.is_authenticated:
+            self.cadre = selectors.cadre_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.cadre}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cadre=self.cadre, **kwargs)
+
+    def perform(self, form):
+        return services.cadre_update(cadre=self.cadre, actor=self.request.user, **form.service_fields())
+
+
+class AppointmentCreateView(ServiceFormView):
+    """Adds an appointment to a cadre; the detail page posts its inline form here."""
+
+    form_class = AppointmentForm
+    template_name = "cadres/appointment_form.html"
+    prefix = "appt"
+    success_message = _("任职记录已添加。")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cadre = None
+        if request.user.is_authenticated:
+            self.cadre = selectors.cadre_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cadre=self.cadre, **kwargs)
+
+    def perform(self, form):
+        return services.appointment_create(actor=self.request.user, cadre=self.cadre, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.cadre.get_absolute_url() + "#appointments"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts import USER_AUDITED
 from .audit import audit_create, audit_record, diff, snapshot
+from .forms import add_service_errors
 from .models import AuditEntry, Job, Role, User
 
 _EMPTY = (None, "", [], {})
@@ -120,16 +121,6 @@ class ServiceModelAdmin(admin.ModelAdmin):
         saved = self.service_save(request, obj, form, change)
         # The admin goes on using obj (change message, redirect to its pk): give it the saved state.
         obj.__dict__.update(saved.__dict__)
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: a field's messages inline on that
-    field when the form has it, everything else at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 # Accounts ---------------------------------------------------------------------

@@ -1,12 +1,71 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""The home page, jobs, and the two pieces every app's HTML views share:
+RoleRequiredMixin and ServiceFormView."""
 
-from .models import Job
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import FormView
+
+from .forms import add_service_errors
+from .models import Job, Role
+from .services import require_role
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Anonymous users go to the login page; a user without one of `required_roles` gets 403."""
+
+    required_roles: tuple[str, ...] = (Role.STAFF, Role.ADMIN)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require_role(request.user, *self.required_roles)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceFormView(RoleRequiredMixin, FormView):
+    """A form checks the shape; `perform(form)` calls the service. A ValidationError from the
+    service goes back onto the form as inline errors, and (the service being atomic) nothing is saved."""
+
+    success_message = ""
+
+    def perform(self, form):
+        """Call the service with the form's cleaned data; return the saved object."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    # Lazy: the dashboard reads other apps' selectors; core must import without them.
+    from cadres.selectors import cadre_list
+
+    from .scoping import unit_scope
+
+    user = request.user
+    cadres = cadre_list(user=user)
+    stats = {
+        "units": unit_scope(user).count(),
+        "cadres": cadres.count(),
+        "active": cadres.filter(status="active").count(),
+        "reserve": cadres.filter(is_reserve=True).count(),
+    }
+    can_edit = user.has_role(Role.STAFF) or user.is_admin
+    return render(request, "home.html", {"stats": stats, "can_edit": can_edit})
 
 
 @login_required

@@ -1,0 +1,162 @@
+"""Template tags every app's pages use: {% load dandang %}.
+
+- {% nav_link "app:name" label %}: a left-nav entry, shown disabled until the URL exists;
+- {% history_entries obj as history %}: an object's audit entries ready to show
+  (templates/includes/history_panel.html uses it: `{% include "includes/history_panel.html" with obj=x %}`);
+- {% url_replace page=3 %}: the current query string with some parameters replaced;
+- {{ user|role_labels }}: the user's roles in words.
+"""
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import object_history
+from core.models import Role
+
+register = template.Library()
+
+HISTORY_LIMIT = 50
+
+# Workflow actions other apps record, in words; an unknown action is shown as recorded.
+ACTION_LABELS = {
+    "create": gettext_lazy("创建"),
+    "update": gettext_lazy("修改"),
+    "delete": gettext_lazy("删除"),
+    "submit": gettext_lazy("提交"),
+    "accept": gettext_lazy("受理"),
+    "reject": gettext_lazy("不予受理"),
+    "investigate": gettext_lazy("开始调查"),
+    "propose": gettext_lazy("提出处理建议"),
+    "opinion": gettext_lazy("纪检监察意见"),
+    "vote": gettext_lazy("投票"),
+    "decide": gettext_lazy("集体决定"),
+    "notify": gettext_lazy("送达通知"),
+    "appeal": gettext_lazy("申诉"),
+    "close": gettext_lazy("办结"),
+    "publish": gettext_lazy("发布"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name: str, label: str, exact: bool = False):
+    """A nav entry; until another app adds url_name it shows as a disabled placeholder."""
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return format_html('<span class="nav-item is-disabled" title="{}">{}</span>', _("即将上线"), label)
+    request = context.get("request")
+    path = request.path if request else ""
+    active = path == url if exact else path.startswith(url)
+    return format_html('<a class="nav-item{}" href="{}"{}>{}</a>', " is-active" if active else "", url,
+                       mark_safe(' aria-current="page"') if active else "", label)
+
+
+@register.filter
+def role_labels(user) -> str:
+    labels = dict(Role.choices)
+    roles = list(getattr(user, "roles", None) or [])
+    if getattr(user, "is_superuser", False) and Role.ADMIN not in roles:
+        roles.append(Role.ADMIN)
+    return "、".join(str(labels.get(r, r)) for r in roles)
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, **params) -> str:
+    """?a=1&page=2 → ?a=1&page=3 for {% url_replace page=3 %}; empty values drop the key."""
+    query = context["request"].GET.copy()
+    for key, value in params.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode()
+
+
+# History -----------------------------------------------------------------------
+
+
+def _choice_labels(model) -> dict:
+    """Every value → label of the model's nested Choices classes (labels list items such as tags)."""
+    labels = {}
+    for attr in vars(model).values():
+        if isinstance(attr, type) and issubclass(attr, models.Choices):
+            labels.update(dict(attr.choices))
+    return labels
+
+
+def _related_names(model, entries) -> dict:
+    """{field name: {id: str(obj)}} for the foreign keys the entries mention: one query per field."""
+    wanted: dict[str, set] = {}
+    for entry in entries:
+        for name, pair in (entry.changes or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.related_model is not None:
+                for value in pair if isinstance(pair, list) else []:
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, int):
+                            wanted.setdefault(name, set()).add(item)
+    names = {}
+    for name, ids in wanted.items():
+        related = model._meta.get_field(name).related_model
+        names[name] = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+    return names
+
+
+def _show(value, field, choice_labels: dict, related: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if field is not None and field.is_relation:
+        items = value if isinstance(value, list) else [value]
+        return "、".join(related.get(item, f"#{item}") for item in items)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        return "、".join(str(choice_labels.get(v, v)) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+@register.simple_tag
+def history_entries(obj, limit: int = HISTORY_LIMIT) -> dict:
+    """The latest `limit` audit entries of obj, each with its changes in words.
+
+    Returns {"entries": [{"at", "actor", "action", "changes": [(label, old, new)]}], "more": bool}."""
+    if obj is None or obj.pk is None:
+        return {"entries": [], "more": False}
+    model = type(obj)
+    rows = list(object_history(obj=obj).only("id", "at", "actor_username", "action", "changes")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    related = _related_names(model, rows)
+    choice_labels = _choice_labels(model)
+    entries = []
+    for row in rows:
+        changes = []
+        for name, pair in (row.changes or {}).items():
+            try:
+                field = model._meta.get_field(name)
+                label = str(getattr(field, "verbose_name", name))
+            except FieldDoesNotExist:  # a field since removed, or a pseudo-field such as password
+                field, label = None, name
+            old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            names = related.get(name, {})
+            changes.append((label, _show(old, field, choice_labels, names), _show(new, field, choice_labels, names)))
+        entries.append({
+            "at": row.at,
+            "actor": row.actor_username,
+            "action": ACTION_LABELS.get(row.action, row.action),
+            "changes": changes,
+        })
+    return {"entries": entries, "more": more}

@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from core.audit import object_history
 from core.models import Role
@@ -25,21 +25,21 @@ HISTORY_LIMIT = 50
 
 # Workflow actions other apps record, in words; an unknown action is shown as recorded.
 ACTION_LABELS = {
-    "create": gettext_lazy("创建"),
-    "update": gettext_lazy("修改"),
-    "delete": gettext_lazy("删除"),
-    "submit": gettext_lazy("提交"),
-    "accept": gettext_lazy("受理"),
-    "reject": gettext_lazy("不予受理"),
-    "investigate": gettext_lazy("开始调查"),
-    "propose": gettext_lazy("提出处理建议"),
-    "opinion": gettext_lazy("纪检监察意见"),
-    "vote": gettext_lazy("投票"),
-    "decide": gettext_lazy("集体决定"),
-    "notify": gettext_lazy("送达通知"),
-    "appeal": gettext_lazy("申诉"),
-    "close": gettext_lazy("办结"),
-    "publish": gettext_lazy("发布"),
+    "create": pgettext_lazy("history action", "创建"),
+    "update": pgettext_lazy("history action", "修改"),
+    "delete": pgettext_lazy("history action", "删除"),
+    "submit": pgettext_lazy("history action", "提交"),
+    "accept": pgettext_lazy("history action", "受理"),
+    "reject": pgettext_lazy("history action", "不予受理"),
+    "investigate": pgettext_lazy("history action", "开始调查"),
+    "propose": pgettext_lazy("history action", "提出处理建议"),
+    "opinion": pgettext_lazy("history action", "纪检监察意见"),
+    "vote": pgettext_lazy("history action", "投票"),
+    "decide": pgettext_lazy("history action", "集体决定"),
+    "notify": pgettext_lazy("history action", "送达通知"),
+    "appeal": pgettext_lazy("history action", "申诉"),
+    "close": pgettext_lazy("history action", "办结"),
+    "publish": pgettext_lazy("history action", "发布"),
 }
 
 

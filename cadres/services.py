@@ -170,9 +170,11 @@ def _overlapping_main_post(appointment: Appointment):
 
 
 @transaction.atomic
-def appointment_create(*, actor, **fields) -> Appointment:
+def appointment_create(*, actor, sanction=None, **fields) -> Appointment:
     """Record a post for a cadre. Main posts of one cadre never overlap; a current main
-    post becomes the cadre's present unit, title and level. Raises ValidationError."""
+    post becomes the cadre's present unit, title and level. A re-use (重新使用) is linked
+    to the sanction it follows (default: the cadre's latest) and refused before that
+    sanction's effect period ends. Raises ValidationError."""
     require_role(actor, Role.STAFF, Role.ADMIN)
     appointment = Appointment()
     apply_fields(appointment, fields, APPOINTMENT_FIELDS)
@@ -190,6 +192,11 @@ def appointment_create(*, actor, **fields) -> Appointment:
             raise ValidationError({"start_date": _("与已有主要职务“%(title)s”（%(start)s 起）时间重叠。") % {
                 "title": clash.title, "start": clash.start_date.isoformat()}})
     appointment.save()
+    if appointment.kind == Appointment.Kind.REUSE:
+        # Imported here: sanctions live in fault_tolerance, which depends on cadres, not the reverse.
+        from fault_tolerance.services import reuse_register
+
+        reuse_register(appointment=appointment, actor=actor, sanction=sanction)
     audit_create(obj=appointment, actor=actor, fields=Appointment.AUDITED)
     today = dt.date.today()
     if appointment.is_main and appointment.start_date <= today and (appointment.end_date is None or appointment.end_date >= today):

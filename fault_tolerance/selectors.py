@@ -1,0 +1,332 @@
+"""Every non-trivial read of fault-tolerance data, scoped to the user.
+
+Who sees a case:
+- administrators: every case;
+- the filer: their own filings, drafts included (nobody else sees a draft);
+- staff: cases with a subject unit, or a subject cadre's unit, in their scope;
+- reviewers: cases whose panel (either round) they sit on;
+- liaisons: cases sent to them, from the proposal on: to them by name, or, when the case
+  names no liaison, to every liaison whose scope covers a subject;
+- a cadre account: the cases about its own cadre record."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case as SqlCase
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, Unit
+from core.models import Role, User
+from core.scoping import scope_paths, scope_q
+from core.workdays import CalendarNotCovered, add_working_days
+
+from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
+from .models import (
+    LEADING_POST_LEVELS, Case, Clarification, Correction, DishonestyEntry, PanelMember, Policy, Sanction,
+    Situation, Vote,
+)
+
+State = Case.State
+
+
+def _filtered(filterset_class, data, queryset):
+    filterset = filterset_class(data or {}, queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+# Visibility ------------------------------------------------------------------
+
+
+def subjects_in_scope_q(user) -> Q:
+    """Cases with a subject unit, or a subject cadre's unit, in the user's scope."""
+    paths = scope_paths(user)
+    if paths is None:
+        return Q()
+    if not paths:
+        return Q(pk__in=[])
+    units = Case.subject_units.through.objects.filter(case_id=OuterRef("pk")).filter(scope_q(user, "unit"))
+    cadres = Case.subject_cadres.through.objects.filter(case_id=OuterRef("pk")).filter(
+        scope_q(user, "cadre__unit"))
+    return Q(Exists(units)) | Q(Exists(cadres))
+
+
+def case_visibility_q(user) -> Q:
+    """The cases the user may see (see the module's docstring)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_admin:
+        return Q()
+    not_draft = ~Q(state=State.DRAFT)
+    q = Q(created_by=user)
+    if user.has_role(Role.STAFF):
+        q |= not_draft & subjects_in_scope_q(user)
+    if user.has_role(Role.REVIEWER):
+        q |= Q(Exists(PanelMember.objects.filter(case_id=OuterRef("pk"), reviewer=user)))
+    if user.has_role(Role.LIAISON):
+        q |= Q(state__in=Case.SENT_TO_LIAISON_STATES) & (
+            Q(liaison=user) | (Q(liaison__isnull=True) & subjects_in_scope_q(user)))
+    if user.has_role(Role.CADRE) and user.cadre_id:
+        q |= not_draft & Q(Exists(Case.subject_cadres.through.objects.filter(
+            case_id=OuterRef("pk"), cadre_id=user.cadre_id)))
+    return q
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
+    """Cases the user may see, filtered, newest first; raises ValidationError on a bad filter."""
+    qs = (Case.objects.filter(case_visibility_q(user))
+          .select_related("created_by", "jurisdiction")
+          .prefetch_related("subject_cadres", "subject_units"))
+    return _filtered(CaseFilter, filters, qs).order_by("-id")
+
+
+def case_get(*, user, pk) -> Case:
+    """One case the user may see, with what its page shows; Http404 otherwise."""
+    qs = case_list(user=user).select_related("investigator", "proposed_by", "liaison", "opinion_by").prefetch_related(
+        "situations", "decisions__decided_by",
+        Prefetch("panel_members", queryset=PanelMember.objects.select_related("reviewer").order_by("round", "id")),
+        Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("round", "id")),
+    )
+    try:
+        return qs.get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def reviewer_queue(*, user) -> QuerySet[Case]:
+    """Cases waiting on this reviewer: on the current round's panel, voting open, not yet voted."""
+    on_panel = PanelMember.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), reviewer=user)
+    voted = Vote.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), voter=user)
+    return (Case.objects.filter(state__in=Case.VOTING_STATES).filter(Exists(on_panel)).exclude(Exists(voted))
+            .select_related("jurisdiction").prefetch_related("subject_cadres", "subject_units")
+            .order_by("decision_due", "id"))
+
+
+# Subjects, coverage, recusal and the panel ------------------------------------
+
+
+def subject_paths(case: Case) -> list[str]:
+    """The tree paths of the case's subject units and of its subject cadres' units."""
+    unit_ids = Case.subject_units.through.objects.filter(case_id=case.pk).values("unit_id")
+    cadre_unit_ids = Cadre.objects.filter(tolerance_cases=case).values("unit_id")
+    return list(Unit.objects.filter(Q(pk__in=unit_ids) | Q(pk__in=cadre_unit_ids))
+                .values_list("path", flat=True).distinct())
+
+
+def lowest_common_unit(paths: list[str]) -> Unit | None:
+    """The lowest unit above (or equal to) every path, or None when they share no root."""
+    if not paths:
+        return None
+    split = [p.strip("/").split("/") for p in paths]
+    common = []
+    for parts in zip(*split):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return Unit.objects.filter(pk=int(common[-1])).first() if common else None
+
+
+def _ancestor_ids(paths: list[str]) -> set[int]:
+    return {int(part) for path in paths for part in path.strip("/").split("/") if part}
+
+
+def covers(user, paths: list[str]) -> bool:
+    """Whether any of the given unit paths lies in the user's scope."""
+    scope = scope_paths(user)
+    if scope is None:
+        return True
+    return any(path.startswith(s) for path in paths for s in scope)
+
+
+def covering_users(*, case: Case, role: str, paths: list[str] | None = None) -> list[User]:
+    """Active users holding role whose scope covers a subject of the case (administrators aside)."""
+    ancestors = _ancestor_ids(subject_paths(case) if paths is None else paths)
+    users = User.objects.filter(is_active=True, units__in=ancestors).select_related("cadre").distinct()
+    return sorted((u for u in users if role in (u.roles or [])), key=lambda u: u.username)
+
+
+def recusal_reason(*, case: Case, user, subject_cadre_ids: set[int], subject_unit_ids: set[int]) -> str | None:
+    """Why user may not vote on case (filer, investigator, proposer, a subject, a leader of a
+    subject unit), or None. Leading means: their cadre record is in a subject unit at
+    副科级 or above (models.LEADING_POST_LEVELS)."""
+    if user.pk == case.created_by_id:
+        return _("您是本案的填报人，不能参与表决。")
+    if user.pk in (case.investigator_id, case.proposed_by_id):
+        return _("您参与了本案的调查核实或提出认定建议，不能参与表决。")
+    cadre = getattr(user, "cadre", None) if user.cadre_id else None
+    if cadre is not None:
+        if cadre.pk in subject_cadre_ids:
+            return _("您是本案的容错对象，须回避。")
+        if cadre.unit_id in subject_unit_ids and cadre.post_level in LEADING_POST_LEVELS:
+            return _("您是容错对象单位的领导干部，须回避。")
+    return None
+
+
+def subject_ids(case: Case) -> tuple[set[int], set[int]]:
+    """(subject cadre ids, subject unit ids)."""
+    through_c, through_u = Case.subject_cadres.through, Case.subject_units.through
+    return (set(through_c.objects.filter(case_id=case.pk).values_list("cadre_id", flat=True)),
+            set(through_u.objects.filter(case_id=case.pk).values_list("unit_id", flat=True)))
+
+
+def earlier_voters(case: Case) -> set[int]:
+    """Who voted in an earlier round: left out of the review on appeal."""
+    return set(Vote.objects.filter(case=case, round__lt=case.round).values_list("voter_id", flat=True))
+
+
+def default_panel(case: Case) -> list[User]:
+    """Every reviewer whose scope covers the case, less those who must recuse and, on appeal,
+    those who voted before."""
+    cadre_ids, unit_ids = subject_ids(case)
+    excluded = earlier_voters(case)
+    return [u for u in covering_users(case=case, role=Role.REVIEWER)
+            if u.pk not in excluded
+            and recusal_reason(case=case, user=u, subject_cadre_ids=cadre_ids, subject_unit_ids=unit_ids) is None]
+
+
+def panel(case: Case, round: int | None = None) -> list[User]:
+    """The reviewers on the case's panel for round (the current one by default)."""
+    members = PanelMember.objects.filter(case=case, round=round or case.round).select_related("reviewer")
+    return [m.reviewer for m in members.order_by("id")]
+
+
+# Policy ---------------------------------------------------------------------------
+
+
+def policy_for(unit: Unit | None) -> Policy:
+    """The policy of the nearest unit at or above unit that has one, else the default row,
+    else the built-in defaults."""
+    ids = _ancestor_ids([unit.path]) if unit is not None else set()
+    candidates = Policy.objects.filter(Q(jurisdiction_id__in=ids) | Q(jurisdiction__isnull=True)).select_related(
+        "jurisdiction")
+    best = max(candidates, key=lambda p: p.jurisdiction.depth if p.jurisdiction_id else -1, default=None)
+    return best or Policy()
+
+
+def situation_catalog(*, active_only: bool = True) -> QuerySet[Situation]:
+    qs = Situation.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+# Deadlines --------------------------------------------------------------------------
+
+
+def deadline_threshold(today: dt.date, within: int) -> dt.date:
+    """The last day counted as "near": within working days from today. When the calendar
+    does not cover that far, calendar days are used so that the list still shows too much
+    rather than too little."""
+    try:
+        return add_working_days(today, within)
+    except CalendarNotCovered:
+        return today + dt.timedelta(days=within * 7 // 5 + 2)
+
+
+def _due_annotation():
+    return SqlCase(
+        When(state=State.SUBMITTED, then=F("intake_due")),
+        When(state__in=[State.ACCEPTED, State.INVESTIGATING, State.PROPOSED, State.OPINION, State.APPEALED],
+             then=F("decision_due")),
+        When(state=State.NOTIFIED, then=F("appeal_due")),
+        default=Value(None), output_field=DateField(),
+    )
+
+
+def cases_with_due_date(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """qs annotated with `due_on`: the deadline that matters in the case's current state
+    (intake while submitted, decision until decided, the appeal window once notified)."""
+    return qs.annotate(due_on=_due_annotation())
+
+
+def deadline_watch(*, user, within: int = 3, today: dt.date | None = None) -> QuerySet[Case]:
+    """Open cases the user may see whose current deadline is past, within `within` working
+    days, or could not be counted (the calendar lacks a year); earliest first.
+    Each row has `due_on` (None when not counted)."""
+    today = today or timezone.localdate()
+    threshold = deadline_threshold(today, within)
+    open_states = [State.SUBMITTED, State.ACCEPTED, State.INVESTIGATING, State.PROPOSED, State.OPINION,
+                   State.APPEALED, State.NOTIFIED]
+    qs = cases_with_due_date(case_list(user=user).filter(state__in=open_states))
+    uncounted = Q(due_on__isnull=True) & ~Q(state=State.NOTIFIED)
+    return qs.filter(Q(due_on__lte=threshold) | uncounted).order_by(F("due_on").asc(nulls_first=True), "id")
+
+
+# Effects of exemption ------------------------------------------------------------
+
+
+def protected_matters(cadre: Cadre) -> QuerySet[Case]:
+    """The cases that exempted the cadre (免责): no negative measure may rest on them, and
+    they count against the cadre nowhere (promotion, rank, titles, reserve status, awards,
+    assessments). A case under appeal keeps its decision until a new one is made."""
+    return Case.objects.filter(
+        subject_cadres=cadre, outcome="exempted",
+        state__in=[State.DECIDED, State.NOTIFIED, State.APPEALED, State.CLOSED],
+    ).order_by("-decided_on", "-id")
+
+
+def is_protected(cadre: Cadre, case: Case) -> bool:
+    """Whether case exempted cadre (see protected_matters)."""
+    return protected_matters(cadre).filter(pk=case.pk).exists()
+
+
+def protected_cadre_ids(cadre_ids) -> set[int]:
+    """Of cadre_ids, those protected by at least one exempted case (one query, for lists)."""
+    through = Case.subject_cadres.through
+    return set(through.objects.filter(
+        cadre_id__in=list(cadre_ids), case__outcome="exempted",
+        case__state__in=[State.DECIDED, State.NOTIFIED, State.APPEALED, State.CLOSED],
+    ).values_list("cadre_id", flat=True).distinct())
+
+
+# Correction, clarification, sanctions ----------------------------------------------
+
+
+def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction]:
+    """Correction steps of the cases the user may see, plus those assigned to the user."""
+    visible = Case.objects.filter(case_visibility_q(user)).values("pk")
+    qs = (Correction.objects.filter(Q(case__in=visible) | Q(assignee=user))
+          .select_related("case", "assignee"))
+    return _filtered(CorrectionFilter, filters, qs).order_by("case_id", "id")
+
+
+def correction_get(*, user, pk) -> Correction:
+    try:
+        return correction_list(user=user).get(pk=pk)
+    except (Correction.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def corrections_overdue(*, user, today: dt.date | None = None) -> QuerySet[Correction]:
+    """Steps not done by their due date, earliest first."""
+    today = today or timezone.localdate()
+    return correction_list(user=user).filter(done_on__isnull=True, due_on__lt=today).order_by("due_on", "id")
+
+
+def clarification_list(*, user, filters: dict | None = None) -> QuerySet[Clarification]:
+    """Clarifications about the cadres the user may see."""
+    from cadres.selectors import cadre_visibility_q
+
+    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
+    qs = Clarification.objects.filter(cadre__in=visible).select_related("cadre", "cadre__unit", "dishonesty_entry")
+    return _filtered(ClarificationFilter, filters, qs).order_by("-clarified_on", "-id")
+
+
+def clarification_get(*, user, pk) -> Clarification:
+    try:
+        return clarification_list(user=user).get(pk=pk)
+    except (Clarification.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def dishonesty_list(*, user) -> QuerySet[DishonestyEntry]:
+    """The dishonesty list (失信黑名单): administrators only; raises PermissionDenied."""
+    if not getattr(user, "is_admin", False):
+        raise PermissionDenied(_("失信黑名单仅管理员可见。"))
+    return DishonestyEntry.objects.select_related("clarification__cadre").order_by("-listed_on", "-id")
+
+
+def sanctions_of(cadre: Cadre) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(cadre=cadre).order_by("-decided_on", "-id")

@@ -1,0 +1,14 @@
+"""Every write to fault-tolerance data. Views, the API, the admin, tasks and the shell all
+call these, so a rule holds whichever door the change comes through."""
+
+from .attachments import attachment_add, check_upload, detect_kind
+from .cases import case_create, case_deadlines_refresh, case_panel_set, case_transition, case_update
+from .followup import (
+    clarification_create, correction_create, correction_update, reuse_register, sanction_create,
+)
+
+__all__ = [
+    "attachment_add", "case_create", "case_deadlines_refresh", "case_panel_set", "case_transition",
+    "case_update", "check_upload", "clarification_create", "correction_create", "correction_update",
+    "detect_kind", "reuse_register", "sanction_create",
+]

@@ -1,0 +1,15 @@
+"""Background work for fault tolerance: thin adapters that call services."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def refresh_uncounted_deadlines() -> int:
+    """Count the deadlines the calendar could not count before; safe to run twice."""
+    from .models import Case
+    from .services import case_deadlines_refresh
+
+    ids = list(Case.objects.exclude(deadline_notes={}).values_list("pk", flat=True))
+    for case in Case.objects.filter(pk__in=ids):
+        case_deadlines_refresh(case=case)
+    return len(ids)

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.audit import object_history
 from core.models import Role
+from core.scoping import unit_scope
 
 register = template.Library()
 
@@ -90,8 +91,9 @@ def _choice_labels(model) -> dict:
     return labels
 
 
-def _related_names(model, entries) -> dict:
-    """{field name: {id: str(obj)}} for the foreign keys the entries mention: one query per field."""
+def _related_names(model, entries, user) -> dict:
+    """{field name: {id: str(obj)}} for the foreign keys the entries mention: one query per field.
+    Units outside the user's scope stay unnamed (#id), as they are everywhere else."""
     wanted: dict[str, set] = {}
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
@@ -107,7 +109,8 @@ def _related_names(model, entries) -> dict:
     names = {}
     for name, ids in wanted.items():
         related = model._meta.get_field(name).related_model
-        names[name] = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=ids)}
+        visible = unit_scope(user) if related._meta.label == "cadres.Unit" else related._default_manager.all()
+        names[name] = {obj.pk: str(obj) for obj in visible.filter(pk__in=ids)}
     return names
 
 
@@ -128,8 +131,8 @@ def _show(value, field, choice_labels: dict, related: dict) -> str:
     return str(value)
 
 
-@register.simple_tag
-def history_entries(obj, limit: int = HISTORY_LIMIT) -> dict:
+@register.simple_tag(takes_context=True)
+def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
     """The latest `limit` audit entries of obj, each with its changes in words.
 
     Returns {"entries": [{"at", "actor", "action", "changes": [(label, old, new)]}], "more": bool}."""
@@ -139,7 +142,7 @@ def history_entries(obj, limit: int = HISTORY_LIMIT) -> dict:
     rows = list(object_history(obj=obj).only("id", "at", "actor_username", "action", "changes")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    related = _related_names(model, rows)
+    related = _related_names(model, rows, context.get("user"))
     choice_labels = _choice_labels(model)
     entries = []
     for row in rows:

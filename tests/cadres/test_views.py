@@ -103,6 +103,16 @@ def test_unit_detail_shows_fields_children_cadre_link_and_history(client, admin_
     assert "济南市" not in page
 
 
+def test_history_panel_does_not_name_a_unit_above_the_users_scope(client, admin_user, tree):
+    unit = services.unit_create(actor=admin_user, name="历城区", code="JN-LC", parent=tree["city"], kind="party_committee")
+    client.force_login(UserFactory(roles=[Role.STAFF], units=[unit]))
+    history = _text(client.get(f"/units/{unit.pk}/")).split('id="history"', 1)[1]
+    assert "上级单位" in history and f"#{tree['city'].pk}" in history
+    assert "济南市" not in history
+    client.force_login(admin_user)
+    assert "济南市" in _text(client.get(f"/units/{unit.pk}/")).split('id="history"', 1)[1]
+
+
 def test_unit_autocomplete_offers_only_units_in_scope(staff_client, tree):
     html = _text(staff_client.get("/units/autocomplete/", {"q": ""}))
     values = re.findall(r'data-value="(\d+)"', html)

@@ -199,7 +199,7 @@ def test_job_page_polls_while_the_job_runs_and_stops_when_it_is_done(
     assert "hx-trigger" not in page
     assert 'http-equiv="refresh"' not in page
     assert 'value="100"' in page
-    assert "<dt>checked</dt><dd>2</dd>" in page
+    assert '<dt class="mono">checked</dt><dd>2</dd>' in page
 
     client.force_login(staff_user)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404

@@ -128,6 +128,14 @@ def test_running_a_job_that_does_not_exist_is_a_no_op(db):
     assert jobs.job_run(job_id=987654) is None
 
 
+def test_a_queued_job_whose_kind_no_module_registers_fails_instead_of_hanging(admin_user):
+    # e.g. a handler renamed while its jobs waited in the queue
+    job = Job.objects.create(kind="renamed_since", created_by=admin_user)
+    jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.result) == (Job.State.FAILED, {"error": "未知的任务类型：renamed_since。"})
+
+
 @pytest.mark.parametrize("kind, message, progress", [
     ("test_invalid", "缺少考核年度。", 0.5),
     ("test_crash", "任务执行出错（ZeroDivisionError: division by zero）。", 0.0),

@@ -1,9 +1,41 @@
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from rest_framework.pagination import PageNumberPagination
+
+
+class DeferredJoinPaginator(Paginator):
+    """A Paginator whose deep pages stay fast: still one query per page.
+
+    OFFSET has to walk past every earlier row. Here it walks past primary keys only (a
+    subquery the indexes answer without reading the table) and only the page's own rows are
+    read whole: page 1,000 of 100,000 cadres drops from ~180 ms to ~40 ms (docs/PERFORMANCE.md).
+    The first page gains nothing from it and keeps the plain query."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        qs = self.object_list
+        if bottom and self._can_defer(qs):
+            return self._get_page(qs.filter(pk__in=qs.values("pk")[bottom:top]), number, self)
+        return self._get_page(qs[bottom:top], number, self)
+
+    @staticmethod
+    def _can_defer(qs) -> bool:
+        if not isinstance(qs, QuerySet):
+            return False
+        query = qs.query
+        return not (query.distinct or query.combinator or query.is_sliced or query.is_empty()) and \
+            connections[qs.db].features.allow_sliced_subqueries_with_in
 
 
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M, 50 by default, 200 at most."""
 
+    django_paginator_class = DeferredJoinPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

@@ -119,13 +119,15 @@ def _show(value, field, choice_labels: dict, related: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    if field is not None and field.is_relation:
+    # A reverse relation is not this object's field: an audit key may share its name (a case's "votes").
+    if field is not None and field.is_relation and not field.auto_created:
         items = value if isinstance(value, list) else [value]
         return "、".join(related.get(item, f"#{item}") for item in items)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):
-        return "、".join(str(choice_labels.get(v, v)) for v in value)
+        return "、".join(_show(v, None, choice_labels, related) if isinstance(v, (dict, list))
+                        else str(choice_labels.get(v, v)) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{k}: {v}" for k, v in value.items())
     return str(value)

@@ -167,7 +167,7 @@ def _may_add_evidence(case: Case, actor) -> bool:
 def attachment_add(*, case: Case, actor, upload, description: str = "") -> CaseAttachment:
     """Attach an evidence file to a case that is still open for evidence. Raises Conflict,
     PermissionDenied, ValidationError (empty, type) or PayloadTooLarge."""
-    case = Case.objects.select_for_update().select_related("jurisdiction").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=case.pk)
     if case.state not in Case.OPEN_FOR_EVIDENCE:
         raise Conflict(_("当前状态（%(state)s）不能再补充证据材料。") % {"state": case.get_state_display()},
                        state=case.state, action="attachment")

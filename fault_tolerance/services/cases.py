@@ -364,7 +364,7 @@ def case_transition(*, case: Case, action: str, actor, **data) -> Case:
     this actor's case, recusal) or ValidationError (bad data, criteria, quorum, tie)."""
     if action not in Case.Action.values:
         raise ValidationError({"action": _("未知的操作。")})
-    case = Case.objects.select_for_update().select_related("jurisdiction", "created_by").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction", "created_by").get(pk=case.pk)
     move = Case.TRANSITIONS.get((case.state, action))
     if move is None:
         raise Conflict(_("当前状态（%(state)s）不允许执行“%(action)s”。") % {

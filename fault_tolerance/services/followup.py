@@ -66,7 +66,7 @@ def _tell_assignee(correction: Correction, actor) -> None:
 def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fields) -> Correction:
     """Record one of the five correction steps of a tolerated case. Raises ValidationError
     (case not exempted or mitigated, step already recorded, order), PermissionDenied."""
-    case = Case.objects.select_for_update().select_related("jurisdiction").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=case.pk)
     _require_covering_staff(actor, case)
     if case.outcome not in TOLERATED or case.state not in Case.DECIDED_STATES:
         raise ValidationError({"case": _("只有已认定为免责或从轻减轻的案件才能启动纠错。")})
@@ -92,7 +92,7 @@ def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fie
 @transaction.atomic
 def correction_update(*, correction: Correction, actor, evidence_file=None, **fields) -> Correction:
     """Change a step's assignee, due date, done date or evidence. Raises ValidationError, PermissionDenied."""
-    correction = Correction.objects.select_for_update().select_related("case__jurisdiction").get(pk=correction.pk)
+    correction = Correction.objects.select_for_update(of=("self",)).select_related("case__jurisdiction").get(pk=correction.pk)
     _require_covering_staff(actor, correction.case)
     before = snapshot(correction, Correction.AUDITED)
     changed = apply_fields(correction, fields, CORRECTION_FIELDS)

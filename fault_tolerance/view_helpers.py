@@ -1,0 +1,275 @@
+"""Reads the HTML pages need on top of fault_tolerance.selectors: what a user may do on a
+case now, the "待我处理" queue, and a case's page put into shapes a template can show.
+Reads only; every write goes through fault_tolerance.services."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import object_history
+from core.models import Role
+from core.templatetags.dandang import ACTION_LABELS
+
+from . import selectors
+from .models import DISTINCTIONS, LOOKS, Case, Outcome, PanelMember, Situation, Vote
+
+State, Action = Case.State, Case.Action
+NEAR_WITHIN = 3  # working days: the same window as selectors.deadline_watch's default
+
+
+# What the user may do now -------------------------------------------------------------
+
+
+def allowed_actions(case: Case, user) -> list[str]:
+    """The workflow actions this user may take on case in its current state: the legal moves
+    of Case.TRANSITIONS that a role of the user may take and that the workflow service's own
+    guard lets this user take (filer, panel, liaison, scope, recusal). A move can still be
+    refused for its data (criteria, quorum, tie, appeal window); the page shows why then."""
+    from .services.cases import _Context, _guard
+
+    candidates = [action for (state, action), (_new, roles) in Case.TRANSITIONS.items()
+                  if state == case.state and any(user.has_role(role) for role in roles)]
+    if not candidates:
+        return []
+    ctx = _Context(case)
+    allowed = []
+    for action in candidates:
+        try:
+            _guard(ctx, action, user)
+        except PermissionDenied:
+            continue
+        allowed.append(str(action))
+    return allowed
+
+
+def can_edit_draft(case: Case, user) -> bool:
+    """Whether the edit form is offered: services.case_update lets only the filer edit a draft."""
+    return case.state == State.DRAFT and case.created_by_id == user.pk
+
+
+# Deadlines ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineWindow:
+    """Today and the last day counted as "near", worked out once per page."""
+
+    today: dt.date
+    near_until: dt.date
+
+    @classmethod
+    def now(cls) -> "DeadlineWindow":
+        today = timezone.localdate()
+        return cls(today, selectors.deadline_threshold(today, NEAR_WITHIN))
+
+    def status(self, due: dt.date | None) -> str:
+        """"overdue", "near" or "" for a deadline that is the one running now."""
+        if due is None:
+            return ""
+        if due < self.today:
+            return "overdue"
+        return "near" if due <= self.near_until else ""
+
+
+def current_due(case: Case) -> dt.date | None:
+    """The deadline that runs in the case's current state (selectors.cases_with_due_date)."""
+    return (selectors.cases_with_due_date(Case.objects.filter(pk=case.pk))
+            .values_list("due_on", flat=True).first())
+
+
+# The "待我处理" queue ------------------------------------------------------------------
+
+
+WAITING_LABELS = {
+    "draft": gettext_lazy("草稿待提交"),
+    State.SUBMITTED: gettext_lazy("待受理"),
+    State.ACCEPTED: gettext_lazy("待调查核实"),
+    State.INVESTIGATING: gettext_lazy("待提出认定建议"),
+    State.PROPOSED: gettext_lazy("待出具纪检意见"),
+    "vote": gettext_lazy("待表决"),
+    "decide": gettext_lazy("已表决，待作出认定"),
+    State.DECIDED: gettext_lazy("待告知"),
+    State.NOTIFIED: gettext_lazy("申诉期满，待办结"),
+}
+
+
+QUEUE_LIMIT = 100  # rows shown per section; the case list, filtered by state, has the rest
+
+
+def _queue_sections(user, today: dt.date) -> list[tuple[str, QuerySet[Case]]]:
+    visible = Case.objects.filter(selectors.case_visibility_q(user))
+    sections: list[tuple[str, QuerySet]] = [("draft", visible.filter(created_by=user, state=State.DRAFT))]
+    if user.has_role(Role.STAFF):
+        in_scope = visible.filter(selectors.subjects_in_scope_q(user))
+        sections += [(state, in_scope.filter(state=state))
+                     for state in (State.SUBMITTED, State.ACCEPTED, State.INVESTIGATING, State.DECIDED)]
+        # Closing waits for the appeal window to pass (services: _on_close).
+        sections.append((State.NOTIFIED, in_scope.filter(
+            Q(round__gt=1) | Q(appeal_due__isnull=True) | Q(appeal_due__lt=today), state=State.NOTIFIED)))
+    if user.has_role(Role.LIAISON):
+        sent = Q(liaison=user) | (Q(liaison__isnull=True) & selectors.subjects_in_scope_q(user))
+        sections.append((State.PROPOSED, visible.filter(sent, state=State.PROPOSED)))
+    if user.has_role(Role.REVIEWER):
+        on_panel = PanelMember.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), reviewer=user)
+        voted = Vote.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), voter=user)
+        sections.append(("vote", selectors.reviewer_queue(user=user)))
+        sections.append(("decide", Case.objects.filter(state__in=Case.VOTING_STATES)
+                         .filter(Exists(on_panel), Exists(voted))))
+    return sections
+
+
+def work_queue(*, user, today: dt.date | None = None) -> list[dict]:
+    """The cases waiting on this user, in sections {"key", "label", "state", "count", "cases"}
+    (empty sections left out): their own drafts; for staff, the intake, investigation,
+    proposal, notice and closing steps of cases in their scope; for a liaison, the proposals
+    sent to them; for a reviewer, the votes and decisions of the panels they sit on.
+    At most QUEUE_LIMIT cases a section; a fixed number of queries."""
+    result = []
+    for key, qs in _queue_sections(user, today or timezone.localdate()):
+        count = qs.count()
+        if count:
+            rows = (selectors.cases_with_due_date(qs).select_related("jurisdiction")
+                    .prefetch_related("subject_cadres", "subject_units")
+                    .order_by(F("due_on").asc(nulls_last=True), "id"))
+            cases = list(rows[:QUEUE_LIMIT])
+            result.append({"key": key, "label": WAITING_LABELS[key], "count": count, "cases": cases,
+                           "state": key if key in State.values else ""})
+    return result
+
+
+def work_queue_count(*, user, today: dt.date | None = None) -> int:
+    """How many cases wait on this user (as work_queue counts them)."""
+    return sum(qs.count() for _key, qs in _queue_sections(user, today or timezone.localdate()))
+
+
+# A case's page ----------------------------------------------------------------------------
+
+
+def criteria_view(case: Case) -> dict:
+    """The checklist as recorded: the five looks with notes, the three distinctions (each
+    applied or not) with notes, and the ticked situations grouped by exempt/lighter/never."""
+    criteria = case.criteria or {}
+    notes = criteria.get("notes") or {}
+    looks = [{"key": key, "label": label, "holds": criteria.get(key), "note": notes.get(key, "")}
+             for key, label in LOOKS.items()]
+    applied = set(criteria.get("distinctions") or [])
+    distinctions = [{"number": n, "label": label, "applies": n in applied,
+                     "note": notes.get(f"distinction_{n}", "")} for n, label in DISTINCTIONS.items()]
+    ticked = list(case.situations.all())  # prefetched by selectors.case_get
+    groups = [{"group": value, "label": label, "situations": [s for s in ticked if s.group == value]}
+              for value, label in Situation.Group.choices]
+    return {"recorded": bool(criteria), "looks": looks, "distinctions": distinctions, "groups": groups,
+            "looks_all_hold": bool(criteria) and not case.looks_failed()}
+
+
+def rounds_view(case: Case) -> list[dict]:
+    """Per round, newest first: each panel member with their vote (or none yet), any vote from
+    outside the current panel, the tally so far and the decision. Uses case_get's prefetches."""
+    labels = dict(Outcome.choices)
+    rounds = sorted({m.round for m in case.panel_members.all()} | {v.round for v in case.votes.all()}
+                    | {d.round for d in case.decisions.all()}, reverse=True)
+    result = []
+    for number in rounds:
+        votes = {v.voter_id: v for v in case.votes.all() if v.round == number}
+        members = [m.reviewer for m in case.panel_members.all() if m.round == number]
+        rows = [{"reviewer": r, "vote": votes.pop(r.pk, None)} for r in members]
+        rows += [{"reviewer": v.voter, "vote": v} for v in votes.values()]
+        tally = {}
+        for row in rows:
+            if row["vote"]:
+                tally[row["vote"].choice] = tally.get(row["vote"].choice, 0) + 1
+        decision = next((d for d in case.decisions.all() if d.round == number), None)
+        result.append({
+            "round": number, "rows": rows, "decision": decision,
+            "tally": [{"label": labels[o], "count": tally.get(o, 0)} for o in Outcome.values],
+            "cast": sum(tally.values()),
+            "decision_votes": [{**v, "label": labels.get(v.get("choice"), v.get("choice"))}
+                               for v in (decision.votes if decision else [])],
+        })
+    return result
+
+
+EXTRA_ACTION_LABELS = {
+    "attachment": gettext_lazy("补充证据材料"),
+    "panel": gettext_lazy("确定审议组"),
+    "deadlines": gettext_lazy("重新计算期限"),
+}
+
+
+def _entry_detail(action: str, changes: dict) -> str:
+    """One line saying what an audit entry of a case did, beyond its action's name."""
+    labels = dict(Outcome.choices)
+
+    def new(key):
+        pair = changes.get(key)
+        return pair[1] if isinstance(pair, list) and len(pair) == 2 else None
+
+    if action == Action.VOTE:
+        for key, pair in changes.items():
+            if key.startswith("vote:") and isinstance(pair, list):
+                return _("%(voter)s：%(choice)s") % {"voter": key[5:], "choice": labels.get(pair[1], pair[1])}
+    if action == Action.DECIDE and new("outcome"):
+        return _("认定结果：%s") % labels.get(new("outcome"), new("outcome"))
+    if action == Action.PROPOSE and new("recommendation"):
+        return _("认定建议：%s") % labels.get(new("recommendation"), new("recommendation"))
+    if action == Action.REJECT and new("rejection_reason"):
+        return new("rejection_reason")
+    if action == Action.APPEAL and new("appeal_reason"):
+        return new("appeal_reason")
+    if action == "attachment" and isinstance(new("attachments"), dict):
+        return new("attachments").get("name", "")
+    return ""
+
+
+def case_timeline(case: Case) -> list[dict]:
+    """The case's audit history as a timeline, oldest first: when, who, what, one line of detail."""
+    entries = object_history(obj=case).only("id", "at", "actor_username", "action", "changes")
+    timeline = []
+    for entry in reversed(list(entries)):
+        label = ACTION_LABELS.get(entry.action) or EXTRA_ACTION_LABELS.get(entry.action) or entry.action
+        if entry.action in Action.values:
+            label = Action(entry.action).label
+        timeline.append({"at": entry.at, "actor": entry.actor_username, "action": entry.action,
+                         "label": label, "detail": _entry_detail(entry.action, entry.changes or {})})
+    return timeline
+
+
+def can_add_evidence(case: Case, user) -> bool:
+    """Whether the evidence form is offered: the state and the rule services.attachment_add applies."""
+    from .services.attachments import _may_add_evidence
+
+    return case.state in Case.OPEN_FOR_EVIDENCE and _may_add_evidence(case, user)
+
+
+def rules_context(case: Case) -> dict:
+    """What the rules beside a proposal or vote say for this case: the quorum of its
+    jurisdiction and the panel (as named, or as it would be by default)."""
+    panel = selectors.panel(case)
+    return {"quorum": selectors.policy_for(case.jurisdiction).quorum,
+            "panel": panel or selectors.default_panel(case), "panel_is_default": not panel}
+
+
+DEADLINE_LABELS = {
+    "intake_due": gettext_lazy("受理期限"),
+    "decision_due": gettext_lazy("认定期限"),
+    "appeal_due": gettext_lazy("申诉期限"),
+}
+
+
+def deadline_rows(case: Case, window: DeadlineWindow) -> list[dict]:
+    """The case's three deadlines for its header: date, the note when the calendar could not
+    count it, and for the one running now (current_due) its near/overdue status."""
+    due = current_due(case)
+    notes = case.deadline_notes or {}
+    rows = []
+    for key, label in DEADLINE_LABELS.items():
+        value = getattr(case, key)
+        current = due is not None and value == due
+        rows.append({"key": key, "label": label, "date": value, "note": notes.get(key, ""),
+                     "current": current, "status": window.status(value) if current else ""})
+    return rows

@@ -1,0 +1,294 @@
+"""HTML pages for fault-tolerance cases (容错纠错). Reads go through fault_tolerance.selectors
+and view_helpers (scoped exactly as the API: a case the user may not see is 404); every
+write goes through fault_tolerance.services, whose refusals come back onto the page."""
+
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import Conflict, PayloadTooLarge
+from core.forms import add_service_errors
+from core.models import Role
+from core.views import ServiceFormView
+
+from . import selectors, services, view_helpers
+from .forms import ACTION_FORMS, CaseFilterForm, CaseForm, EvidenceForm, NoDataForm, ProposalForm
+from .models import Case, Outcome
+
+PAGE_SIZE = 50
+FILING_ROLES = (Role.STAFF, Role.CADRE)
+
+
+# Shared pieces ----------------------------------------------------------------------------
+
+
+def _is_xhr(request) -> bool:
+    """static/js/tolerance.js posts upload forms by XHR to show progress."""
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _done(request, url: str):
+    """Where to go after a write: a redirect, or for an XHR upload the address to go to."""
+    return JsonResponse({"redirect": url}) if _is_xhr(request) else redirect(url)
+
+
+@contextmanager
+def _refusals_as_errors(field: str | None = None):
+    """A service's Conflict, PermissionDenied or PayloadTooLarge becomes a ValidationError, so
+    the page shows it beside the form like any other refusal (the service rolled back)."""
+    try:
+        yield
+    except (Conflict, PayloadTooLarge) as exc:
+        raise ValidationError({field: exc.message} if field else exc.message) from exc
+    except PermissionDenied as exc:
+        message = str(exc) or _("您无权执行此操作。")
+        raise ValidationError({field: message} if field else message) from exc
+
+
+def _attach_files(*, case: Case, actor, files, description: str = "") -> None:
+    """Attach every file or none: call inside a transaction. A refusal names the file."""
+    for upload in files:
+        try:
+            with _refusals_as_errors():
+                services.attachment_add(case=case, actor=actor, upload=upload, description=description)
+        except ValidationError as exc:
+            raise ValidationError({"evidence": [f"{upload.name}：{m}" for m in exc.messages]}) from exc
+
+
+class _CaseFormView(ServiceFormView):
+    """ServiceFormView for cases: any refusal of the service shows on the form; an XHR upload
+    is answered with where to go next rather than a redirect."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302 and _is_xhr(self.request):
+            return JsonResponse({"redirect": response.url})
+        return response
+
+
+# Lists ------------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request):
+    """Cases the user may see, with filters, 50 a page; the same selector as the API."""
+    form = CaseFilterForm(request.GET or None)
+    filters = form.filters() if form.is_valid() else {}
+    cases = selectors.cases_with_due_date(selectors.case_list(user=request.user, filters=filters))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    window = view_helpers.DeadlineWindow.now()
+    for case in page:
+        case.due_status = window.status(case.due_on)
+    return render(request, "fault_tolerance/case_list.html", {
+        "form": form, "page_obj": page, "can_file": any(request.user.has_role(r) for r in FILING_ROLES),
+    })
+
+
+@login_required
+def work_queue(request):
+    """待我处理: the cases waiting on this user, by what they wait for."""
+    sections = view_helpers.work_queue(user=request.user)
+    window = view_helpers.DeadlineWindow.now()
+    for section in sections:
+        for case in section["cases"]:
+            case.due_status = window.status(case.due_on)
+    return render(request, "fault_tolerance/queue.html", {
+        "sections": sections, "total": sum(len(s["cases"]) for s in sections)})
+
+
+# Filing and editing -----------------------------------------------------------------------
+
+
+class CaseCreateView(_CaseFormView):
+    required_roles = FILING_ROLES
+    form_class = CaseForm
+    template_name = "fault_tolerance/case_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        policy = selectors.policy_for(None)
+        return super().get_context_data(max_bytes=policy.attachment_max_bytes, max_mb=policy.attachment_max_mb,
+                                        **kwargs)
+
+    def perform(self, form):
+        user, fields = self.request.user, form.service_fields()
+        if not form.chooses_subjects:
+            fields["subject_cadres"] = [user.cadre] if user.cadre_id else []
+        submit = "submit" in self.request.POST
+        # One transaction: a refused file or a refused submission leaves no half-filed case.
+        with transaction.atomic(), _refusals_as_errors():
+            case = services.case_create(actor=user, **fields)
+            _attach_files(case=case, actor=user, files=form.cleaned_data.get("evidence") or [])
+            if submit:
+                case = services.case_transition(case=case, action=Case.Action.SUBMIT, actor=user)
+        messages.success(self.request, _("容错申请已提交。") if submit else _("容错申请已保存为草稿。"))
+        return case
+
+
+class CaseEditView(_CaseFormView):
+    required_roles = FILING_ROLES
+    form_class = CaseForm
+    template_name = "fault_tolerance/case_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.case = selectors.case_get(user=request.user, pk=kwargs["pk"])
+            if not view_helpers.can_edit_draft(self.case, request.user):
+                messages.warning(request, _("只有填报人可以修改草稿状态的申请。"))
+                return redirect(self.case.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.case,
+                "with_files": False}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **kwargs)
+
+    def perform(self, form):
+        user, submit = self.request.user, "submit" in self.request.POST
+        with transaction.atomic(), _refusals_as_errors():
+            case = services.case_update(case=self.case, actor=user, **form.service_fields())
+            if submit:
+                case = services.case_transition(case=case, action=Case.Action.SUBMIT, actor=user)
+        messages.success(self.request, _("容错申请已提交。") if submit else _("草稿已保存。"))
+        return case
+
+
+# The case page and its actions ---------------------------------------------------------------
+
+
+def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    allowed = view_helpers.allowed_actions(case, user)
+    action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a)
+                    for a in allowed if a != Case.Action.PROPOSE}
+    window = view_helpers.DeadlineWindow.now()
+    policy = selectors.policy_for(case.jurisdiction)
+    may_add_evidence = view_helpers.can_add_evidence(case, user)
+    return render(request, "fault_tolerance/case_detail.html", {
+        "case": case,
+        "allowed": allowed,
+        "action_forms": action_forms,
+        "action_labels": dict(Case.Action.choices),
+        "can_edit": view_helpers.can_edit_draft(case, user),
+        "deadlines": view_helpers.deadline_rows(case, window),
+        "criteria": view_helpers.criteria_view(case),
+        "rounds": view_helpers.rounds_view(case),
+        "timeline": view_helpers.case_timeline(case),
+        "attachments": case.attachments.select_related("uploaded_by"),
+        "corrections": selectors.correction_list(user=user, filters={"case": case.pk}),
+        "today": window.today,
+        "policy": policy,
+        "evidence_form": (evidence_form or EvidenceForm()) if may_add_evidence else None,
+        "protected": case.outcome == Outcome.EXEMPTED and case.state in Case.DECIDED_STATES,
+    }, status=status)
+
+
+@login_required
+def case_detail(request, pk: int):
+    return _render_case(request, selectors.case_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def case_action(request, pk: int, action: str):
+    """One workflow action from the case page, through services.case_transition. A refusal
+    re-renders the page with the reason beside the action's form; nothing was saved."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    if action not in Case.Action.values or action == Case.Action.PROPOSE:
+        raise Http404
+    form = ACTION_FORMS.get(action, NoDataForm)(request.POST, prefix=action)
+    status = 400
+    if form.is_valid():
+        try:
+            services.case_transition(case=case, action=action, actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except (Conflict, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("您无权执行此操作。"))
+            status = 409 if isinstance(exc, Conflict) else 403
+        else:
+            messages.success(request, _("已完成：%(action)s。") % {"action": Case.Action(action).label})
+            return redirect(case.get_absolute_url())
+    # Read again: the refused action changed nothing, but the state may have moved meanwhile.
+    case = selectors.case_get(user=request.user, pk=pk)
+    return _render_case(request, case, bound={action: form}, status=status)
+
+
+class ProposalView(_CaseFormView):
+    """认定建议: the criteria checklist and the recommendation, with the rules beside them."""
+
+    required_roles = (Role.STAFF,)
+    form_class = ProposalForm
+    template_name = "fault_tolerance/proposal_form.html"
+    success_message = gettext_lazy("认定建议已提出，已送纪检监察联络人出具意见。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.case = selectors.case_get(user=request.user, pk=kwargs["pk"])
+            if Case.Action.PROPOSE not in view_helpers.allowed_actions(self.case, request.user):
+                messages.warning(request, _("本案当前不能由您提出认定建议。"))
+                return redirect(self.case.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "situations": list(selectors.situation_catalog()),
+                "liaisons": selectors.covering_users(case=self.case, role=Role.LIAISON)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **view_helpers.rules_context(self.case), **kwargs)
+
+    def perform(self, form):
+        with _refusals_as_errors():
+            return services.case_transition(case=self.case, action=Case.Action.PROPOSE, actor=self.request.user,
+                                            **form.service_data())
+
+
+# Evidence -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    """Add evidence files to a case, all or none (the page posts by XHR to show progress)."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        if not form.cleaned_data["evidence"]:
+            form.add_error("evidence", _("请选择要上传的文件。"))
+        else:
+            try:
+                with transaction.atomic():
+                    _attach_files(case=case, actor=request.user, files=form.cleaned_data["evidence"],
+                                  description=form.cleaned_data["description"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已上传 %(n)d 个文件。") % {"n": len(form.cleaned_data["evidence"])})
+                return _done(request, case.get_absolute_url() + "#evidence")
+    return _render_case(request, case, evidence_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    """An evidence file, to those who may see its case; under its own name and checked type."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    attachment = case.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type)
+

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,3 +53,6 @@ def browser_page(request, live_server, monkeypatch):
                 page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
             context.close()
             browser.close()
+            # Under Playwright the ORM calls in the test get their own connection (another
+            # context); close it here, or PostgreSQL cannot drop the test database at the end.
+            connections.close_all()

@@ -130,6 +130,13 @@ def test_unit_autocomplete_answers_at_most_twenty(staff_client, tree):
     assert len(re.findall(r'class="autocomplete-option"', html)) == 20
 
 
+def test_cadre_autocomplete_offers_only_cadres_in_scope(staff_client, tree, cadre_in_street):
+    CadreFactory(unit=tree["other"], name="謝鹤山")
+    html = _text(staff_client.get("/cadres/autocomplete/", {"q": "謝"}))
+    assert re.findall(r'data-value="(\d+)"', html) == [str(cadre_in_street.pk)]
+    assert "謝鹤山" not in html and cadre_in_street.id_number not in html
+
+
 # Cadre list -------------------------------------------------------------------------------
 
 
@@ -254,7 +261,8 @@ def test_reviewer_reads_but_may_not_create_or_edit(client, reviewer, cadre_in_st
 
 
 def test_pages_need_a_login(client, cadre_in_street):
-    for url in ["/", "/units/", "/cadres/", f"/cadres/{cadre_in_street.pk}/", "/cadres/new/", "/units/autocomplete/"]:
+    for url in ["/", "/units/", "/cadres/", f"/cadres/{cadre_in_street.pk}/", "/cadres/new/",
+                f"/cadres/{cadre_in_street.pk}/edit/", "/units/autocomplete/", "/cadres/autocomplete/"]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 

@@ -181,6 +181,16 @@ def test_admin_adds_a_unit_through_the_service(client, superuser, tree):
     assert object_history(obj=unit).get().actor_username == "root"
 
 
+def test_admin_refuses_to_move_a_unit_under_itself(client, superuser, tree):
+    client.force_login(superuser)
+    response = client.post(f"/admin/cadres/unit/{tree['district'].pk}/change/", {
+        "name": "历下区", "code": "JN-LX", "parent": tree["street"].pk, "kind": "party_committee", "category": ""})
+    assert response.status_code == 200
+    assert "上级单位不能是本单位或其下级单位。" in _text(response)
+    tree["district"].refresh_from_db()
+    assert tree["district"].parent_id == tree["city"].pk
+
+
 def test_admin_add_of_a_cadre_is_audited(client, superuser, tree):
     client.force_login(superuser)
     number = make_id_number(dt.date(1979, 2, 3), "F")

@@ -193,6 +193,8 @@ class Appointment(models.Model):
         verbose_name = _("任职记录")
         verbose_name_plural = _("任职记录")
         ordering = ["cadre_id", "start_date", "id"]
+        # The appointment list shows the newest first: without this it sorts the whole table.
+        indexes = [models.Index(fields=["-start_date", "-id"], name="appointment_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),

@@ -119,8 +119,7 @@ def _show(value, field, choice_labels: dict, related: dict) -> str:
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    # A reverse relation is not this object's field: an audit key may share its name (a case's "votes").
-    if field is not None and field.is_relation and not field.auto_created:
+    if field is not None and field.is_relation:
         items = value if isinstance(value, list) else [value]
         return "、".join(related.get(item, f"#{item}") for item in items)
     if field is not None and field.choices:
@@ -153,6 +152,8 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
             try:
                 field = model._meta.get_field(name)
                 label = str(getattr(field, "verbose_name", name))
+                if field.auto_created and field.is_relation:  # a reverse relation: the key only shares its name
+                    raise FieldDoesNotExist
             except FieldDoesNotExist:  # a field since removed, or a pseudo-field such as password
                 field, label = None, name
             old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)

@@ -175,6 +175,10 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
     allowed = view_helpers.allowed_actions(case, user)
     action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a)
                     for a in allowed if a != Case.Action.PROPOSE}
+    # An action refused outright (the state moved on, or it was never this user's) has no
+    # form on the page any more: its reason goes at the top instead.
+    refused = [{"label": Case.Action(a).label, "errors": [e for errs in form.errors.values() for e in errs]}
+               for a, form in bound.items() if a not in action_forms]
     window = view_helpers.DeadlineWindow.now()
     policy = selectors.policy_for(case.jurisdiction)
     may_add_evidence = view_helpers.can_add_evidence(case, user)
@@ -182,6 +186,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "case": case,
         "allowed": allowed,
         "action_forms": action_forms,
+        "refused": refused,
         "action_labels": dict(Case.Action.choices),
         "can_edit": view_helpers.can_edit_draft(case, user),
         "deadlines": view_helpers.deadline_rows(case, window),

@@ -203,6 +203,30 @@ def test_admin_add_of_a_cadre_is_audited(client, superuser, tree):
     assert object_history(obj=saved).get().action == "create"
 
 
+def test_admin_adds_a_user_with_roles_and_it_is_audited(client, superuser):
+    client.force_login(superuser)
+    response = client.post("/admin/core/user/add/", {
+        "username": "liaison9", "password1": "Long-enough-pass-9", "password2": "Long-enough-pass-9",
+        "roles": ["liaison"]})
+    assert response.status_code == 302, _text(response)
+    user = User.objects.get(username="liaison9")
+    assert user.roles == ["liaison"] and user.check_password("Long-enough-pass-9")
+    entry = object_history(obj=user).get()
+    assert (entry.action, entry.actor_username, entry.changes["roles"]) == ("create", "root", [None, ["liaison"]])
+    assert "password" not in entry.changes
+
+
+def test_admin_password_change_is_audited_without_the_hash(client, superuser, staff_user):
+    client.force_login(superuser)
+    response = client.post(f"/admin/core/user/{staff_user.pk}/password/", {
+        "password1": "Another-long-pass-7", "password2": "Another-long-pass-7"})
+    assert response.status_code == 302
+    staff_user.refresh_from_db()
+    assert staff_user.check_password("Another-long-pass-7")
+    entry = object_history(obj=staff_user).get()
+    assert (entry.actor_username, entry.changes) == ("root", {"password": ["***", "***"]})
+
+
 def test_admin_role_changes_on_a_user_are_audited(client, superuser, staff_user, tree):
     client.force_login(superuser)
     page = client.get(f"/admin/core/user/{staff_user.pk}/change/")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Role
 from core.scoping import unit_in_scope
 from core.timeline import cadre_timeline
-from core.views import ServiceFormView
+from core.views import ServiceFormView, has_any_role
 
 from . import selectors, services
 from .forms import AppointmentForm, CadreForm, CadreSearchForm
@@ -20,10 +20,6 @@ PAGE_SIZE = 50
 TREE_BATCH = 100  # children loaded per click in the unit tree
 AUTOCOMPLETE_LIMIT = 20
 EDIT_ROLES = (Role.STAFF, Role.ADMIN)
-
-
-def _can_edit(user) -> bool:
-    return any(user.has_role(role) for role in EDIT_ROLES)
 
 
 # Units ------------------------------------------------------------------------------
@@ -132,7 +128,7 @@ def cadre_list(request):
     return render(request, "cadres/cadre_list.html", {
         "form": form,
         "page_obj": Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
-        "can_edit": _can_edit(request.user),
+        "can_edit": has_any_role(request.user, *EDIT_ROLES),
     })
 
 
@@ -149,7 +145,7 @@ def cadre_autocomplete(request):
 @login_required
 def cadre_detail(request, pk: int):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
-    can_edit = _can_edit(request.user)
+    can_edit = has_any_role(request.user, *EDIT_ROLES)
     return render(request, "cadres/cadre_detail.html", {
         "cadre": cadre,
         # The whole ID number only here, and only for administrators.

@@ -13,6 +13,11 @@ from .models import Job, Role
 from .services import require_role
 
 
+def has_any_role(user, *roles: str) -> bool:
+    """Whether the user holds one of roles: what a page checks to offer an action."""
+    return any(user.has_role(role) for role in roles)
+
+
 class RoleRequiredMixin(LoginRequiredMixin):
     """Anonymous users go to the login page; a user without one of `required_roles` gets 403."""
 
@@ -64,7 +69,7 @@ def home(request):
         "active": cadres.filter(status="active").count(),
         "reserve": cadres.filter(is_reserve=True).count(),
     }
-    can_edit = user.has_role(Role.STAFF) or user.is_admin
+    can_edit = has_any_role(user, Role.STAFF, Role.ADMIN)
     return render(request, "home.html", {"stats": stats, "can_edit": can_edit})
 
 

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from cadres.api import AppointmentViewSet, CadreViewSet, UnitViewSet
 from core.api_views import JobViewSet, TokenView, UserViewSet
+from fault_tolerance.api import CaseViewSet, ClarificationViewSet, CorrectionViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -14,6 +15,9 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("jobs", JobViewSet, basename="job")
+router.register("tolerance-cases", CaseViewSet, basename="tolerance-case")
+router.register("corrections", CorrectionViewSet, basename="correction")
+router.register("clarifications", ClarificationViewSet, basename="clarification")
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -84,15 +84,20 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     return _filtered(CaseFilter, filters, qs).order_by("-id")
 
 
-def case_get(*, user, pk) -> Case:
-    """One case the user may see, with what its page shows; Http404 otherwise."""
-    qs = case_list(user=user).select_related("investigator", "proposed_by", "liaison", "opinion_by").prefetch_related(
+def case_detail_queryset(*, user) -> QuerySet[Case]:
+    """Cases the user may see, with everything a case's page shows fetched in a fixed number of queries."""
+    return case_list(user=user).select_related(
+        "investigator", "proposed_by", "liaison", "opinion_by").prefetch_related(
         "situations", "decisions__decided_by",
         Prefetch("panel_members", queryset=PanelMember.objects.select_related("reviewer").order_by("round", "id")),
         Prefetch("votes", queryset=Vote.objects.select_related("voter").order_by("round", "id")),
     )
+
+
+def case_get(*, user, pk) -> Case:
+    """One case the user may see, with what its page shows; Http404 otherwise."""
     try:
-        return qs.get(pk=pk)
+        return case_detail_queryset(user=user).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -286,6 +291,8 @@ def protected_cadre_ids(cadre_ids) -> set[int]:
 
 def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction]:
     """Correction steps of the cases the user may see, plus those assigned to the user."""
+    if not getattr(user, "is_authenticated", False):
+        return Correction.objects.none()
     visible = Case.objects.filter(case_visibility_q(user)).values("pk")
     qs = (Correction.objects.filter(Q(case__in=visible) | Q(assignee=user))
           .select_related("case", "assignee"))

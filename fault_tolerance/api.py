@@ -1,0 +1,370 @@
+"""REST API: tolerance-cases (with workflow actions, panel and attachments), corrections and
+clarifications. Serializers check shapes; the services decide."""
+
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cadres.api import ScopedCadreField, ScopedUnitField, ServiceWriteMixin
+from cadres.idnumber import mask
+from core.api import HasRole, HistoryMixin
+from core.models import Role, User
+
+from . import selectors, services
+from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
+from .models import Case, CaseAttachment, Clarification, Correction, Outcome
+
+WORKFLOW_ROLES = (Role.STAFF, Role.CADRE, Role.REVIEWER, Role.LIAISON)
+
+
+def _sees_votes(user) -> bool:
+    """Who voted what is for the people running the case, not for the cadre it is about."""
+    return user.is_admin or any(user.has_role(r) for r in (Role.STAFF, Role.REVIEWER, Role.LIAISON))
+
+
+# Cases -------------------------------------------------------------------------------
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    intake_due = serializers.DateField(allow_null=True)
+    decision_due = serializers.DateField(allow_null=True)
+    appeal_due = serializers.DateField(allow_null=True)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    subject_cadres = ScopedCadreField(many=True, required=False)
+    subject_units = ScopedUnitField(many=True, required=False)
+    deadlines = DeadlinesSerializer(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "title", "description", "occurred_on", "field", "source", "applicant", "subject_cadres",
+            "subject_units", "state", "outcome", "round", "deadlines", "deadline_notes", "jurisdiction",
+            "created_by", "created_at", "updated_at",
+        ]
+        read_only_fields = ["state", "outcome", "round", "deadline_notes", "jurisdiction", "created_at",
+                            "updated_at"]
+
+
+class _UserRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class PanelMemberSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    reviewer = _UserRef()
+
+
+class VoteSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    voter = serializers.CharField(source="voter.username")
+    choice = serializers.ChoiceField(choices=Outcome.choices)
+    cast_at = serializers.DateTimeField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    votes = serializers.JSONField()
+    decided_by = serializers.CharField(source="decided_by.username")
+    decided_at = serializers.DateTimeField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    criteria = serializers.SerializerMethodField()
+    investigator = serializers.CharField(source="investigator.username", default=None, read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", default=None, read_only=True)
+    liaison = serializers.CharField(source="liaison.username", default=None, read_only=True)
+    opinion_by = serializers.CharField(source="opinion_by.username", default=None, read_only=True)
+    panel = PanelMemberSerializer(source="panel_members", many=True, read_only=True)
+    votes = VoteSerializer(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + [
+            "criteria", "recommendation", "rejection_reason", "opinion_text", "appeal_reason", "investigator",
+            "proposed_by", "liaison", "opinion_by", *Case.STEP_DATES.values(), "panel", "votes", "decisions",
+        ]
+        read_only_fields = fields
+
+    def get_criteria(self, case) -> dict:
+        if not case.criteria:
+            return {}
+        return {**case.criteria, "situations": sorted(s.code for s in case.situations.all())}
+
+    def to_representation(self, case):
+        data = super().to_representation(case)
+        if not _sees_votes(self.context["request"].user):
+            data.pop("votes")
+            data.pop("panel")
+            for decision in data["decisions"]:
+                decision.pop("votes")
+        return data
+
+
+class RejectInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ProposeInput(serializers.Serializer):
+    criteria = serializers.JSONField(help_text='{"policy": true, "procedure": true, "result": true, '
+                                               '"integrity": true, "attitude": true, "distinctions": [1], '
+                                               '"situations": ["E01"], "notes": {"policy": "..."}}')
+    recommendation = serializers.ChoiceField(choices=Outcome.choices)
+    liaison = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                 allow_null=True)
+
+
+class OpinionInput(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class VoteInput(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=Outcome.choices)
+
+
+class AppealInput(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+ACTION_INPUTS = {
+    Case.Action.REJECT: RejectInput, Case.Action.PROPOSE: ProposeInput, Case.Action.OPINION: OpinionInput,
+    Case.Action.VOTE: VoteInput, Case.Action.APPEAL: AppealInput,
+}
+
+
+def _workflow_action(name: str):
+    """POST tolerance-cases/{id}/<name>/: one workflow action through case_transition."""
+    input_serializer = ACTION_INPUTS.get(name)
+
+    def handler(self, request, pk=None):
+        case = self.get_object()
+        data = {}
+        if input_serializer is not None:
+            checked = input_serializer(data=request.data, context=self.get_serializer_context())
+            checked.is_valid(raise_exception=True)
+            data = checked.validated_data
+        case = services.case_transition(case=case, action=name, actor=request.user, **data)
+        try:
+            case = selectors.case_get(user=request.user, pk=case.pk)
+        except Http404:  # the move took the case out of the actor's sight; answer with what it did
+            pass
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+
+    handler.__name__ = name
+    handler.__doc__ = f"{Case.Action(name).label}（{name}）"
+    handler = extend_schema(request=input_serializer, responses=CaseDetailSerializer)(handler)
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    file = serializers.FileField(write_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseAttachment
+        fields = ["id", "name", "kind", "content_type", "size", "sha256", "description", "uploaded_by",
+                  "uploaded_at", "file", "url"]
+        read_only_fields = ["name", "kind", "content_type", "size", "sha256", "uploaded_at"]
+
+    def get_url(self, attachment) -> str:
+        return f"/api/v1/tolerance-cases/{attachment.case_id}/attachments/{attachment.pk}/"
+
+
+class PanelInput(serializers.Serializer):
+    reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+
+
+class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """容错申请. PATCH only while a draft, by its filer; the workflow moves through the actions."""
+
+    permission_classes = [HasRole]
+    read_roles = None
+    write_roles = WORKFLOW_ROLES
+    filterset_class = CaseFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    create_service = staticmethod(services.case_create)
+    update_service = staticmethod(services.case_update)
+    update_kwarg = "case"
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.case_list(user=self.request.user)
+        return selectors.case_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        return CaseSerializer if self.action in ("list", "create", "partial_update") else CaseDetailSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = CaseSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        case = selectors.case_get(user=request.user, pk=serializer.instance.pk)
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    submit = _workflow_action("submit")
+    accept = _workflow_action("accept")
+    reject = _workflow_action("reject")
+    investigate = _workflow_action("investigate")
+    propose = _workflow_action("propose")
+    opinion = _workflow_action("opinion")
+    vote = _workflow_action("vote")
+    decide = _workflow_action("decide")
+    notify = _workflow_action("notify")
+    appeal = _workflow_action("appeal")
+    close = _workflow_action("close")
+
+    @extend_schema(request=PanelInput, responses=PanelMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def panel(self, request, pk=None):
+        """The current round's panel; staff may name it (POST {"reviewers": [ids]}) until voting begins."""
+        case = self.get_object()
+        if request.method == "POST":
+            checked = PanelInput(data=request.data)
+            checked.is_valid(raise_exception=True)
+            case = services.case_panel_set(case=case, actor=request.user, reviewers=checked.validated_data["reviewers"])
+        members = case.panel_members.filter(round=case.round).select_related("reviewer").order_by("id")
+        return Response(PanelMemberSerializer(members, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": AttachmentSerializer}, responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request, pk=None):
+        """Evidence files: list, or upload one (multipart `file`, optional `description`)."""
+        case = self.get_object()
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            attachment = services.attachment_add(case=case, actor=request.user, upload=upload,
+                                                 description=request.data.get("description", ""))
+            return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(case.attachments.select_related("uploaded_by").order_by("id"))
+        return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    def attachment_file(self, request, pk=None, attachment_id=None):
+        """Download one evidence file."""
+        attachment = self.get_object().attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                            content_type=attachment.content_type)
+
+
+# Corrections ----------------------------------------------------------------------------
+
+
+class VisibleCaseField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.case_list(user=self.context["request"].user)
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    case = VisibleCaseField()
+    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
+                                                  allow_null=True)
+    evidence = serializers.FileField(source="evidence_file", required=False, write_only=True)
+    has_evidence_file = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Correction
+        fields = ["id", "case", "step", "assignee", "due_on", "done_on", "evidence_text", "evidence",
+                  "has_evidence_file", "evidence_sha256", "overdue", "created_at", "updated_at"]
+        read_only_fields = ["evidence_sha256", "created_at", "updated_at"]
+        validators = []  # the service owns uniqueness and order, with its own messages
+
+    def get_has_evidence_file(self, correction) -> bool:
+        return bool(correction.evidence_file)
+
+    def get_overdue(self, correction) -> bool:
+        from django.utils import timezone
+
+        return correction.is_overdue(timezone.localdate())
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for frozen in ("case", "step"):
+                if frozen in attrs and attrs[frozen] != getattr(self.instance, frozen):
+                    raise serializers.ValidationError({frozen: "创建后不能修改。"})
+                attrs.pop(frozen, None)
+        return attrs
+
+
+class CorrectionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """纠错: the five correction steps of tolerated cases. Filter `overdue=true` for the overdue list."""
+
+    serializer_class = CorrectionSerializer
+    permission_classes = [HasRole]
+    read_roles = None
+    write_roles = (Role.STAFF,)
+    filterset_class = CorrectionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.correction_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.correction_create(
+            actor=self.request.user, evidence_file=data.pop("evidence_file", None), **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.correction_update(
+            correction=serializer.instance, actor=self.request.user, evidence_file=data.pop("evidence_file", None),
+            **data)
+
+
+# Clarifications ----------------------------------------------------------------------------
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    cadre = ScopedCadreField()
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    clarified_on = serializers.DateField(required=False)
+    accuser_name = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    accuser_id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=18)
+    accuser_detail = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = Clarification
+        fields = ["id", "cadre", "cadre_name", "report_summary", "finding", "manner", "clarified_on",
+                  "follow_up_on", "malicious", "accuser_name", "accuser_id_number", "accuser_detail", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def to_representation(self, clarification):
+        data = super().to_representation(clarification)
+        # The dishonesty list is for administrators only: nobody else learns who the accuser was.
+        if self.context["request"].user.is_admin:
+            entry = getattr(clarification, "dishonesty_entry", None)
+            data["dishonesty_entry"] = entry and {
+                "name": entry.name, "id_number": mask(entry.id_number) if entry.id_number else "",
+                "listed_on": entry.listed_on.isoformat()}
+        return data
+
+
+class ClarificationViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """澄清正名: untrue reports closed with a clarification."""
+
+    serializer_class = ClarificationSerializer
+    permission_classes = [HasRole]
+    read_roles = None
+    write_roles = (Role.STAFF,)
+    filterset_class = ClarificationFilter
+    create_service = staticmethod(services.clarification_create)
+
+    def get_queryset(self):
+        return selectors.clarification_list(user=self.request.user)

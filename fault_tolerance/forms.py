@@ -111,7 +111,7 @@ class CaseForm(forms.ModelForm):
 
     subject_cadres = _subject_cadre_field()
     subject_units = _subject_unit_field()
-    evidence = MultipleFileField(label=_("证据材料"))
+    evidence = MultipleFileField(label=_("上传文件"))
 
     class Meta:
         model = Case
@@ -132,7 +132,7 @@ class CaseForm(forms.ModelForm):
             del self.fields["subject_cadres"], self.fields["subject_units"]
         if not with_files:
             del self.fields["evidence"]
-        self.fields["applicant"].help_text = _("以单位名义申请的，填写申请单位；本人申请的，填写本人姓名。")
+        self.fields["applicant"].help_text = _("单位申请填单位名称，本人申请填本人姓名。")
 
     def _post_clean(self):
         # Shape only: case_create / case_update validate the case and its subjects.

@@ -24,7 +24,8 @@ def tolerance_dashboard(context):
     if user.has_role(Role.STAFF) or user.is_admin:
         window = view_helpers.DeadlineWindow.now()
         watch = selectors.deadline_watch(user=user, within=view_helpers.NEAR_WITHIN, today=window.today)
-        cases = list(watch.select_related(None).prefetch_related(None).only("id", "title", "state")[:DASHBOARD_ROWS + 1])
+        watch = watch.select_related(None).prefetch_related(None).only("id", "title", "state")
+        cases = list(watch[:DASHBOARD_ROWS + 1])
         for case in cases:
             case.due_status = window.status(case.due_on)
         overdue = list(selectors.corrections_overdue(user=user, today=window.today)[:DASHBOARD_ROWS + 1])

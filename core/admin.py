@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .accounts import USER_AUDITED
 from .audit import audit_create, audit_record, diff, snapshot
 from .forms import add_service_errors
-from .models import AuditEntry, Job, Role, User
+from .models import AuditEntry, CalendarYear, HolidayDay, Job, Role, User
 
 _EMPTY = (None, "", [], {})
 
@@ -221,3 +221,39 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The holiday calendar ---------------------------------------------------------------------
+
+
+class HolidayDayInline(admin.TabularInline):
+    model = HolidayDay
+    fields = ("date", "is_workday", "name")
+    extra = 0
+    ordering = ("date",)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(AuditedModelAdmin):
+    """A year's holidays and make-up working days, entered when the State Council publishes
+    them; working days are counted only in years marked complete (core.workdays)."""
+
+    list_display = ("year", "complete", "source")
+    inlines = [HolidayDayInline]
+
+    @staticmethod
+    def _days(year) -> list[str]:
+        rows = HolidayDay.objects.filter(calendar_year=year).order_by("date")
+        return [f"{d.date.isoformat()} {'上班' if d.is_workday else '休'} {d.name}".strip() for d in rows]
+
+    def save_related(self, request, form, formsets, change):
+        # The inline days are part of the year's history, and deadlines waiting on this year
+        # are counted once it is saved (core.workdays.calendar_changed).
+        from .workdays import calendar_changed
+
+        before = self._days(form.instance) if change else []
+        super().save_related(request, form, formsets, change)
+        after = self._days(form.instance)
+        if before != after:
+            audit_record(obj=form.instance, actor=request.user, action="update", changes={"days": [before, after]})
+        transaction.on_commit(lambda: calendar_changed.send(sender=CalendarYear))

@@ -168,7 +168,11 @@ class HolidayDay(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.date and self.calendar_year_id and self.date.year != self.calendar_year.year:
+        try:
+            year = self.calendar_year.year  # set, though maybe not saved yet, by the admin's inline
+        except CalendarYear.DoesNotExist:
+            return
+        if self.date and self.date.year != year:
             raise ValidationError({"date": _("日期须在所属年度之内。")})
 
 

@@ -155,8 +155,9 @@ def clarification_create(*, actor, cadre, accuser_name: str = "", accuser_id_num
 
 @transaction.atomic
 def sanction_create(*, actor, cadre, kind: str, decided_on, document_number: str = "", reason: str = "") -> Sanction:
-    """Record a disciplinary sanction of a cadre in the actor's scope. Raises ValidationError."""
-    require_role(actor, Role.STAFF)
+    """Record a disciplinary sanction of a cadre in the actor's scope (staff, or an
+    administrator in the admin). Raises ValidationError, PermissionDenied."""
+    require_role(actor, Role.STAFF, Role.ADMIN)
     require_unit_in_scope(actor, cadre.unit, field="cadre")
     sanction = Sanction(cadre=cadre, kind=kind, decided_on=decided_on, document_number=document_number.strip(),
                         reason=reason.strip(), created_by=actor)

@@ -85,3 +85,30 @@ def test_an_incomplete_year_is_not_counted_until_marked_complete():
 def test_count_queries_do_not_grow_with_the_span(django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         add_working_days(D(2025, 1, 2), 200)
+
+
+def test_an_administrator_enters_a_year_in_the_admin(client, django_capture_on_commit_callbacks):
+    from core.audit import object_history
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", roles=["admin"], is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    data = {
+        "year": "2027", "complete": "on", "source": "国务院办公厅通知",
+        "days-TOTAL_FORMS": "3", "days-INITIAL_FORMS": "0", "days-MIN_NUM_FORMS": "0", "days-MAX_NUM_FORMS": "1000",
+        "days-0-date": "2027-01-01", "days-0-name": "元旦",
+        "days-1-date": "2027-02-06", "days-1-is_workday": "on", "days-1-name": "春节",
+        "days-2-date": "2026-12-31", "days-2-name": "错年份",
+    }
+    response = client.post("/admin/core/calendaryear/add/", data)
+    assert response.status_code == 200 and "日期须在所属年度之内" in response.content.decode()
+    data.update({"days-TOTAL_FORMS": "2"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/core/calendaryear/add/", data)
+    assert response.status_code == 302
+    year = CalendarYear.objects.get(year=2027)
+    assert is_workday(D(2027, 1, 1)) is False and is_workday(D(2027, 2, 6)) is True
+    assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    entries = list(object_history(obj=year))
+    assert entries[0].changes["days"][1] == ["2027-01-01 休 元旦", "2027-02-06 上班 春节"]
+    assert entries[-1].action == "create" and entries[-1].actor_username == "root"

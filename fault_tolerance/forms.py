@@ -258,3 +258,33 @@ ACTION_FORMS = {
     Case.Action.REJECT: ReasonForm, Case.Action.APPEAL: ReasonForm, Case.Action.OPINION: OpinionForm,
     Case.Action.VOTE: VoteForm,
 }
+
+
+class CorrectionForm(forms.Form):
+    """Record one of the five correction steps (纠错): who does it and by when."""
+
+    step = forms.ChoiceField(label=_("步骤"), error_messages={"required": _("请选择纠错步骤。")})
+    assignee = forms.TypedChoiceField(label=_("责任人"), required=False, coerce=int, empty_value=None)
+    due_on = forms.DateField(label=_("完成期限"), required=False, widget=_DateInput())
+
+    def __init__(self, *args, steps, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignees = {u.pk: u for u in assignees}
+        self.fields["step"].choices = [("", "---------")] + list(steps)
+        self.fields["assignee"].choices = [("", _("未指定"))] + [
+            (u.pk, u.get_full_name() or u.get_username()) for u in assignees]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["assignee"] = self.assignees.get(data["assignee"])
+        return data
+
+
+class CorrectionDoneForm(forms.Form):
+    """Mark a correction step done, with its evidence."""
+
+    done_on = forms.DateField(label=_("完成日期"), widget=_DateInput(),
+                              error_messages={"required": _("请填写完成日期。")})
+    evidence_text = forms.CharField(label=_("佐证说明"), required=False, max_length=2000)
+    evidence_file = forms.FileField(label=_("佐证材料"), required=False,
+                                    widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}))

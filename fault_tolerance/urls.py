@@ -15,4 +15,7 @@ urlpatterns = [
     path("tolerance/<int:pk>/attachments/", views.attachment_upload, name="attachment-upload"),
     path("tolerance/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download,
          name="attachment-download"),
+    path("tolerance/<int:pk>/corrections/", views.correction_add, name="correction-add"),
+    path("tolerance/<int:pk>/corrections/<int:correction_pk>/done/", views.correction_done,
+         name="correction-done"),
 ]

@@ -273,3 +273,11 @@ def deadline_rows(case: Case, window: DeadlineWindow) -> list[dict]:
         rows.append({"key": key, "label": label, "date": value, "note": notes.get(key, ""),
                      "current": current, "status": window.status(value) if current else ""})
     return rows
+
+
+def may_record_corrections(case: Case, user) -> bool:
+    """Whether the correction forms are offered: staff, on a case decided as tolerated
+    (the rule services.correction_create applies; it also checks scope)."""
+    from .services.followup import TOLERATED
+
+    return user.has_role(Role.STAFF) and case.outcome in TOLERATED and case.state in Case.DECIDED_STATES

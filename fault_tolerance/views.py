@@ -18,11 +18,14 @@ from django.views.decorators.http import require_POST
 from core.errors import Conflict, PayloadTooLarge
 from core.forms import add_service_errors
 from core.models import Role
-from core.views import ServiceFormView
+from core.views import ServiceFormView, has_any_role
 
 from . import selectors, services, view_helpers
-from .forms import ACTION_FORMS, CaseFilterForm, CaseForm, EvidenceForm, NoDataForm, ProposalForm
-from .models import Case, Outcome
+from .forms import (
+    ACTION_FORMS, CaseFilterForm, CaseForm, CorrectionDoneForm, CorrectionForm, EvidenceForm, NoDataForm,
+    ProposalForm,
+)
+from .models import Case, Correction, Outcome
 
 PAGE_SIZE = 50
 FILING_ROLES = (Role.STAFF, Role.CADRE)
@@ -89,7 +92,7 @@ def case_list(request):
     for case in page:
         case.due_status = window.status(case.due_on)
     return render(request, "fault_tolerance/case_list.html", {
-        "form": form, "page_obj": page, "can_file": any(request.user.has_role(r) for r in FILING_ROLES),
+        "form": form, "page_obj": page, "can_file": has_any_role(request.user, *FILING_ROLES),
     })
 
 
@@ -169,9 +172,30 @@ class CaseEditView(_CaseFormView):
 # The case page and its actions ---------------------------------------------------------------
 
 
-def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, status: int = 200):
+def _correction_forms(case: Case, user, corrections: list, *, add_form=None, done_form=None) -> CorrectionForm | None:
+    """The correction forms the page offers staff once a case is tolerated: one to record a
+    step not yet recorded (returned), one on each open step to mark it done (set on the step)."""
+    may = view_helpers.may_record_corrections(case, user)
+    for step in corrections:
+        if done_form is not None and done_form.prefix == f"c{step.pk}":
+            step.done_form = done_form  # a refused attempt shows why, whoever made it
+        elif may and step.done_on is None:
+            step.done_form = CorrectionDoneForm(prefix=f"c{step.pk}")
+    if not may:
+        return add_form
+    recorded = {c.step for c in corrections}
+    steps = [(value, label) for value, label in Correction.Step.choices if value not in recorded]
+    if add_form is not None or not steps:
+        return add_form
+    return CorrectionForm(steps=steps, assignees=selectors.covering_users(case=case, role=Role.STAFF),
+                          prefix="correction")
+
+
+def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, correction_form=None,
+                 done_form=None, status: int = 200):
     user = request.user
     bound = bound or {}
+    corrections = list(selectors.correction_list(user=user, filters={"case": case.pk}))
     allowed = view_helpers.allowed_actions(case, user)
     action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a)
                     for a in allowed if a != Case.Action.PROPOSE}
@@ -194,7 +218,9 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "rounds": view_helpers.rounds_view(case),
         "timeline": view_helpers.case_timeline(case),
         "attachments": case.attachments.select_related("uploaded_by"),
-        "corrections": selectors.correction_list(user=user, filters={"case": case.pk}),
+        "corrections": corrections,
+        "correction_form": _correction_forms(case, user, corrections, add_form=correction_form,
+                                             done_form=done_form),
         "today": window.today,
         "policy": policy,
         "evidence_form": (evidence_form or EvidenceForm()) if may_add_evidence else None,
@@ -297,3 +323,48 @@ def attachment_download(request, pk: int, attachment_pk: int):
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
                         content_type=attachment.content_type)
 
+
+# Correction (纠错) ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def correction_add(request, pk: int):
+    """Record a correction step of a tolerated case through services.correction_create."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    recorded = set(case.corrections.values_list("step", flat=True))
+    form = CorrectionForm(request.POST, prefix="correction",
+                          steps=[c for c in Correction.Step.choices if c[0] not in recorded],
+                          assignees=selectors.covering_users(case=case, role=Role.STAFF))
+    if form.is_valid():
+        try:
+            with _refusals_as_errors():
+                services.correction_create(actor=request.user, case=case, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("纠错步骤已登记。"))
+            return redirect(case.get_absolute_url() + "#corrections")
+    return _render_case(request, case, correction_form=form, status=400)
+
+
+@login_required
+@require_POST
+def correction_done(request, pk: int, correction_pk: int):
+    """Mark a correction step done, with its evidence, through services.correction_update."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    correction = selectors.correction_get(user=request.user, pk=correction_pk)
+    if correction.case_id != case.pk:
+        raise Http404
+    form = CorrectionDoneForm(request.POST, request.FILES, prefix=f"c{correction.pk}")
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with _refusals_as_errors():
+                services.correction_update(correction=correction, actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记完成：%(step)s。") % {"step": correction.get_step_display()})
+            return redirect(case.get_absolute_url() + "#corrections")
+    return _render_case(request, case, done_form=form, status=400)

@@ -7,6 +7,7 @@ and counted, so the home page costs the same whatever the numbers."""
 from django import template
 
 from core.models import Role
+from core.views import has_any_role
 
 from .. import selectors, view_helpers
 
@@ -31,12 +32,12 @@ def tolerance_dashboard(context):
         overdue = list(selectors.corrections_overdue(user=user, today=window.today)[:DASHBOARD_ROWS + 1])
         data.update(show=True, staff=True, watch=cases[:DASHBOARD_ROWS], watch_more=len(cases) > DASHBOARD_ROWS,
                     overdue=overdue[:DASHBOARD_ROWS], overdue_more=len(overdue) > DASHBOARD_ROWS)
-    if any(user.has_role(r) for r in (Role.REVIEWER, Role.LIAISON, Role.STAFF)):
+    if has_any_role(user, Role.REVIEWER, Role.LIAISON, Role.STAFF):
         data.update(show=True, waiting=view_helpers.work_queue_count(user=user))
     return data
 
 
-@register.filter
-def has_any_role(user, roles: str) -> bool:
+@register.filter(name="has_any_role")
+def has_any_role_filter(user, roles: str) -> bool:
     """{% if user|has_any_role:"staff,cadre" %}"""
-    return getattr(user, "is_authenticated", False) and any(user.has_role(r.strip()) for r in roles.split(","))
+    return has_any_role(user, *(r.strip() for r in roles.split(",")))

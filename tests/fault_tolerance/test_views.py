@@ -528,3 +528,50 @@ def test_mark_all_read_and_others_notifications_are_out_of_reach(client, people)
 def test_the_top_bar_badge_loads_after_the_page(client, people):
     page = _text(_login(client, people.staff).get("/"))
     assert 'hx-get="/notifications/badge/"' in page
+
+
+# Correction (纠错) on the case page ------------------------------------------------------------
+
+
+def test_staff_record_correction_steps_in_order_on_the_case_page(client, people, new_case, advance):
+    case = advance(new_case(), "decided")
+    _login(client, people.staff)
+    page = _text(client.get(f"/tolerance/{case.pk}/"))
+    assert 'id="correction-form"' in page and "staff2" in page.split('id="correction-form"')[1]
+    response = client.post(f"/tolerance/{case.pk}/corrections/", {
+        "correction-step": "talk", "correction-assignee": people.staff.pk, "correction-due_on": "2026-12-31"})
+    assert response.status_code == 302
+    talk = case.corrections.get()
+    assert (talk.step, talk.assignee, talk.due_on) == ("talk", people.staff, dt.date(2026, 12, 31))
+
+    # Done before the earlier steps: the service refuses, and says which are missing.
+    response = client.post(f"/tolerance/{case.pk}/corrections/{talk.pk}/done/", {
+        f"c{talk.pk}-done_on": "2026-11-20", f"c{talk.pk}-evidence_text": "已谈话"})
+    assert response.status_code == 400
+    assert "须先完成前面的步骤：启动纠错、发送通知。" in _text(response)
+    talk.refresh_from_db()
+    assert talk.done_on is None
+
+    for step in ("start", "notice"):
+        client.post(f"/tolerance/{case.pk}/corrections/", {"correction-step": step})
+        done = case.corrections.get(step=step)
+        client.post(f"/tolerance/{case.pk}/corrections/{done.pk}/done/", {f"c{done.pk}-done_on": "2026-11-20"})
+    response = client.post(f"/tolerance/{case.pk}/corrections/{talk.pk}/done/", {
+        f"c{talk.pk}-done_on": "2026-11-21", f"c{talk.pk}-evidence_text": "已谈话",
+        f"c{talk.pk}-evidence_file": SimpleUploadedFile("谈话记录.pdf", PDF)})
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert talk.done_on == dt.date(2026, 11, 21) and talk.evidence_sha256
+    corrections = _text(client.get(f"/tolerance/{case.pk}/")).split('id="corrections"')[1].split("</section>")[0]
+    assert corrections.count("已完成") == 3 and "已谈话" in corrections
+
+
+def test_no_correction_form_before_a_tolerated_decision_or_for_a_reviewer(client, people, new_case, advance):
+    case = advance(new_case(), "opinion")
+    assert 'id="correction-form"' not in _text(_login(client, people.staff).get(f"/tolerance/{case.pk}/"))
+    response = client.post(f"/tolerance/{case.pk}/corrections/", {"correction-step": "start"})
+    assert response.status_code == 400
+    assert "只有已认定为免责或从轻减轻的案件才能启动纠错。" in _text(response)
+    case = advance(case, "decided")
+    assert 'id="correction-form"' not in _text(_login(client, people.reviewers[0]).get(f"/tolerance/{case.pk}/"))
+    assert not Correction.objects.exists()

@@ -85,8 +85,10 @@ class _CaseFormView(ServiceFormView):
 def case_list(request):
     """Cases the user may see, with filters, 50 a page; the same selector as the API."""
     form = CaseFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else {}
-    cases = selectors.cases_with_due_date(selectors.case_list(user=request.user, filters=filters))
+    cases = selectors.case_list(user=request.user, filters=form.filters() if form.is_valid() else None)
+    if form.is_bound and not form.is_valid():  # the form shows what is wrong; list nothing rather than guess
+        cases = cases.none()
+    cases = selectors.cases_with_due_date(cases)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     window = view_helpers.DeadlineWindow.now()
     for case in page:

@@ -575,3 +575,32 @@ def test_no_correction_form_before_a_tolerated_decision_or_for_a_reviewer(client
     case = advance(case, "decided")
     assert 'id="correction-form"' not in _text(_login(client, people.reviewers[0]).get(f"/tolerance/{case.pk}/"))
     assert not Correction.objects.exists()
+
+
+def test_a_bad_filter_is_explained_and_lists_nothing(client, people, new_case, advance):
+    advance(new_case(), "submitted")
+    response = _login(client, people.staff).get("/tolerance/", {"state": "bogus", "page": "x"})
+    assert response.status_code == 200 and list(response.context["page_obj"]) == []
+    assert "bogus" in _text(response) and "has-error" in _text(response)
+
+
+def test_case_page_queries_do_not_grow_with_votes_files_or_history(client, people, new_case, advance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fault_tolerance.services import attachment_add, case_transition
+
+    case = advance(new_case(), "opinion")
+    attachment_add(case=case, actor=people.staff, upload=SimpleUploadedFile("a.pdf", PDF))
+    case_transition(case=case, action=A.VOTE, actor=people.reviewers[0], choice="exempted")
+    _login(client, people.reviewers[1])
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/tolerance/{case.pk}/")
+    for i in range(4):
+        attachment_add(case=case, actor=people.staff, upload=SimpleUploadedFile(f"b{i}.pdf", PDF))
+    for reviewer in people.reviewers[1:]:
+        case_transition(case=case, action=A.VOTE, actor=reviewer, choice="exempted")
+    with CaptureQueriesContext(connection) as many:
+        page = _text(client.get(f"/tolerance/{case.pk}/"))
+    assert len(many) == len(few)
+    assert page.count("SHA-256 ") == 5 and "已表决 3 人" in page

@@ -5,6 +5,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dandang_bench"
@@ -73,11 +74,12 @@ def print_table(header: tuple, rows: list[tuple]) -> None:
     print(format_table(header, rows))
 
 
-class Scenario:
+class Scenario(NamedTuple):
     """One request to measure: who asks (a bench username) and with which query string."""
 
-    def __init__(self, label: str, username: str, params: dict):
-        self.label, self.username, self.params = label, username, params
+    label: str
+    username: str
+    params: dict
 
 
 def bench_scenarios(*, html: bool) -> list[Scenario]:
@@ -167,22 +169,43 @@ def explain_queries(queries: QueryLog, *, min_ms: float = 1.0) -> None:
         print(f"\n-- {ms:.1f} ms: {sql[:400]}{'…' if len(sql) > 400 else ''}\n-- params {params}\n{plan}")
 
 
-def bench_main(path: str, *, html: bool, title: str, argv=None) -> list[tuple]:
-    import argparse
-
-    parser = argparse.ArgumentParser(description=title)
-    parser.add_argument("--database-url")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slow queries")
-    args = parser.parse_args(argv)
-    setup_django(args.database_url)
+def measure_list(path: str, *, html: bool, title: str, runs: int, warmup: int, explain: bool = False) -> list:
+    """Run the scenarios against path and print the table; Django must be set up."""
     from cadres.models import Cadre
 
     total = Cadre.objects.count()
     if not total:
         raise SystemExit("no cadres: run bench/generate.py first")
-    rows = run_bench(path, bench_scenarios(html=html), runs=args.runs, warmup=args.warmup, explain=args.explain)
-    print(f"\n{title}: GET {path}, {total} cadres, {args.runs} runs each (after {args.warmup} warm-up)")
+    rows = run_bench(path, bench_scenarios(html=html), runs=runs, warmup=warmup, explain=explain)
+    print(f"\n{title}: GET {path}, {total} cadres, {runs} runs each (after {warmup} warm-up)")
     print_table(("case", "median ms", "p95 ms", "queries", "KiB"), rows)
     return rows
+
+
+def bench_args(description: str, argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database-url")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slow queries")
+    parser.add_argument("--plain-paginator", action="store_true",
+                        help="the API with Django's plain Paginator: the figures before DeferredJoinPaginator")
+    return parser
+
+
+def apply_args(args) -> None:
+    if args.plain_paginator:
+        from django.core.paginator import Paginator
+
+        from core.pagination import Pagination
+
+        Pagination.django_paginator_class = Paginator
+
+
+def bench_main(path: str, *, html: bool, title: str, argv=None) -> list:
+    args = bench_args(title).parse_args(argv)
+    setup_django(args.database_url)
+    apply_args(args)
+    return measure_list(path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain)

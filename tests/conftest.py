@@ -108,3 +108,14 @@ def live_celery_worker(request):
             yield app
     finally:
         app.conf.update(saved)
+
+
+# --- Transactional tests: every one restores the migrated data ------------------------------
+
+
+@pytest.fixture(autouse=True)
+def django_db_serialized_rollback():
+    """Every transactional test (django_db(transaction=True)) starts from the data the
+    migrations load (situations, policy, holidays) and ends with a flush that does not
+    re-create content types. Mixing serialized and plain transactional tests otherwise
+    breaks whichever runs after the other: rows missing, or duplicate content types."""

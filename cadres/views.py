@@ -2,12 +2,12 @@
 outside the user's scope is 404), writes through cadres.services (core.views.ServiceFormView)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role
+from core.pagination import DeferredJoinPaginator
 from core.scoping import unit_in_scope
 from core.timeline import cadre_timeline
 from core.views import ServiceFormView, has_any_role
@@ -63,7 +63,7 @@ def unit_tree(request):
     context = {"q": q}
     if q:
         units = selectors.unit_list(user=request.user, filters={"q": q}).order_by("code")
-        context["page_obj"] = page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page_obj"] = page = DeferredJoinPaginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
         for unit in page:
             unit.visible_parent = _visible_parent(request.user, unit)
         return render(request, "cadres/unit_tree.html", context)
@@ -127,7 +127,7 @@ def cadre_list(request):
         cadres = selectors.cadre_list(user=request.user).none()
     return render(request, "cadres/cadre_list.html", {
         "form": form,
-        "page_obj": Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": DeferredJoinPaginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_edit": has_any_role(request.user, *EDIT_ROLES),
     })
 

@@ -204,6 +204,10 @@ def test_cadre_list_query_count_does_not_grow_with_the_page(staff_client, tree, 
     with django_assert_num_queries(budget):
         full = staff_client.get("/cadres/", params)
     assert len(full.context["page_obj"]) == 50
+    with django_assert_num_queries(budget):  # a later page: ids first, then the page's rows, in one query
+        second = staff_client.get("/cadres/", {**params, "page": 2})
+    assert len(second.context["page_obj"]) == 12
+    assert not {c.pk for c in full.context["page_obj"]} & {c.pk for c in second.context["page_obj"]}
 
 
 # Cadre detail -------------------------------------------------------------------------------

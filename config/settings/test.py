@@ -14,6 +14,11 @@ import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="dandang-test-media-")
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: shared cache locks tables without honouring the
     # busy timeout, so threaded race tests would fail where production (a file) waits.

@@ -9,7 +9,16 @@ from core.admin import AuditedModelAdmin, ServiceModelAdmin
 
 from . import services
 from .models import (
-    Case, CaseAttachment, Clarification, Correction, Decision, DishonestyEntry, Policy, Reuse, Sanction, Situation,
+    Case,
+    CaseAttachment,
+    Clarification,
+    Correction,
+    Decision,
+    DishonestyEntry,
+    Policy,
+    Reuse,
+    Sanction,
+    Situation,
 )
 
 

@@ -232,7 +232,8 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         if request.method == "POST":
             checked = PanelInput(data=request.data)
             checked.is_valid(raise_exception=True)
-            case = services.case_panel_set(case=case, actor=request.user, reviewers=checked.validated_data["reviewers"])
+            case = services.case_panel_set(case=case, actor=request.user,
+                                           reviewers=checked.validated_data["reviewers"])
         members = case.panel_members.filter(round=case.round).select_related("reviewer").order_by("id")
         return Response(PanelMemberSerializer(members, many=True).data)
 

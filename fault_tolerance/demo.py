@@ -128,6 +128,10 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
     return _("2 件容错申请（1 件已认定免责并告知，1 件待 reviewer3 表决），%(n)d 条澄清正名") % {"n": clarified}
 
 
-@register(name="fault_tolerance", order=40, is_loaded=lambda: Case.objects.filter(title__endswith=NINGBO_TITLE).exists())
+def _loaded() -> bool:
+    return Case.objects.filter(title__endswith=NINGBO_TITLE).exists()
+
+
+@register(name="fault_tolerance", order=40, is_loaded=_loaded)
 def load_demo(ctx: DemoContext) -> str:
     return load(ctx.actor, password=ctx.password)

@@ -292,16 +292,17 @@ class Case(models.Model):
         return [key for key in LOOKS if self.criteria.get(key) is not True]
 
 
+def attachment_path(attachment: "CaseAttachment", filename: str) -> str:
+    # Stored under a random name with the detected type's extension: the client's name is
+    # kept for display only, so it can never choose a path or an executable extension.
+    return f"fault_tolerance/cases/{attachment.case_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
+
+
 class CaseAttachment(models.Model):
     """证据材料: a file attached to a case, its type checked by content and its SHA-256 kept."""
 
-    def _upload_to(self, filename: str) -> str:
-        # Stored under a random name with the detected type's extension: the client's name is
-        # kept for display only, so it can never choose a path or an executable extension.
-        return f"fault_tolerance/cases/{self.case_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
-
     case = models.ForeignKey(Case, verbose_name=_("容错申请"), on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=_upload_to, max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     name = models.CharField(_("文件名"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10)
     content_type = models.CharField(_("MIME 类型"), max_length=120)

@@ -25,8 +25,16 @@ from core.workdays import CalendarNotCovered, add_working_days
 
 from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
 from .models import (
-    LEADING_POST_LEVELS, Case, Clarification, Correction, DishonestyEntry, PanelMember, Policy, Sanction,
-    Situation, Vote,
+    LEADING_POST_LEVELS,
+    Case,
+    Clarification,
+    Correction,
+    DishonestyEntry,
+    PanelMember,
+    Policy,
+    Sanction,
+    Situation,
+    Vote,
 )
 
 State = Case.State
@@ -128,7 +136,7 @@ def lowest_common_unit(paths: list[str]) -> Unit | None:
         return None
     split = [p.strip("/").split("/") for p in paths]
     common = []
-    for parts in zip(*split):
+    for parts in zip(*split, strict=False):  # as deep as the shallowest path
         if len(set(parts)) != 1:
             break
         common.append(parts[0])

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.db.models.functions.comparison
-import fault_tolerance.models
 from django.conf import settings
 from django.db import migrations, models
+
+import fault_tolerance.models
 
 
 class Migration(migrations.Migration):
@@ -87,7 +88,7 @@ class Migration(migrations.Migration):
             name='CaseAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=fault_tolerance.models.CaseAttachment._upload_to, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to=fault_tolerance.models.attachment_path, verbose_name='文件')),
                 ('name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('kind', models.CharField(max_length=10, verbose_name='类型')),
                 ('content_type', models.CharField(max_length=120, verbose_name='MIME 类型')),

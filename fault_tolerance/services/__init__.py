@@ -4,7 +4,11 @@ call these, so a rule holds whichever door the change comes through."""
 from .attachments import attachment_add, check_upload, detect_kind
 from .cases import case_create, case_deadlines_refresh, case_panel_set, case_transition, case_update
 from .followup import (
-    clarification_create, correction_create, correction_update, reuse_register, sanction_create,
+    clarification_create,
+    correction_create,
+    correction_update,
+    reuse_register,
+    sanction_create,
 )
 
 __all__ = [

@@ -92,7 +92,8 @@ def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fie
 @transaction.atomic
 def correction_update(*, correction: Correction, actor, evidence_file=None, **fields) -> Correction:
     """Change a step's assignee, due date, done date or evidence. Raises ValidationError, PermissionDenied."""
-    correction = Correction.objects.select_for_update(of=("self",)).select_related("case__jurisdiction").get(pk=correction.pk)
+    correction = (Correction.objects.select_for_update(of=("self",)).select_related("case__jurisdiction")
+                  .get(pk=correction.pk))
     _require_covering_staff(actor, correction.case)
     before = snapshot(correction, Correction.AUDITED)
     changed = apply_fields(correction, fields, CORRECTION_FIELDS)

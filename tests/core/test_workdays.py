@@ -5,7 +5,13 @@ import datetime as dt
 import pytest
 
 from core.models import CalendarYear, HolidayDay
-from core.workdays import CalendarNotCovered, add_working_days, covered_years, is_workday, nth_working_day
+from core.workdays import (
+    CalendarNotCovered,
+    add_working_days,
+    covered_years,
+    is_workday,
+    nth_working_day,
+)
 
 pytestmark = pytest.mark.django_db
 

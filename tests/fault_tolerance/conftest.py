@@ -12,7 +12,7 @@ import time_machine
 from core.models import Role
 from fault_tolerance.models import Case
 from fault_tolerance.services import case_create, case_transition
-from tests.factories import CadreFactory, UserFactory
+from tests.factories import UserFactory
 
 A = Case.Action
 ALL_GOOD = {"policy": True, "procedure": True, "result": True, "integrity": True, "attitude": True,
@@ -60,7 +60,8 @@ def advance(people):
         return case_transition(case=case, action=action, actor=actor, **data)
 
     def votes(case, choices):
-        for reviewer, choice in zip(people.reviewers if case.round == 1 else people.city_reviewers, choices):
+        panel = people.reviewers if case.round == 1 else people.city_reviewers
+        for reviewer, choice in zip(panel[:len(choices)], choices, strict=True):
             case = step(case, A.VOTE, reviewer, choice=choice)
         return case
 
@@ -82,7 +83,7 @@ def advance(people):
                 return step(case, A.REJECT, people.staff, reason="不属于容错范围。")
         walk_to = "notified" if target == "closed" else target
         reached = ["draft"] + [state for state, _ in plan]
-        for state, run in plan[reached.index(case.state):]:
+        for _state, run in plan[reached.index(case.state):]:
             if case.state == walk_to:
                 break
             with time_machine.travel(day, tick=False):

@@ -8,7 +8,7 @@ import time_machine
 
 from core.models import Role
 from fault_tolerance.models import Case, Policy
-from tests.factories import CadreFactory, UserFactory
+from tests.factories import CadreFactory
 
 from .conftest import ALL_GOOD
 

@@ -10,7 +10,12 @@ from core.models import CalendarYear, HolidayDay
 from core.timeline import cadre_timeline
 from core.workdays import calendar_changed
 from fault_tolerance.models import Case, Policy
-from fault_tolerance.selectors import deadline_watch, is_protected, protected_cadre_ids, protected_matters
+from fault_tolerance.selectors import (
+    deadline_watch,
+    is_protected,
+    protected_cadre_ids,
+    protected_matters,
+)
 from fault_tolerance.services import case_transition
 
 pytestmark = pytest.mark.django_db

@@ -51,7 +51,7 @@ def test_leader_of_a_subject_unit_recuses_but_its_staff_member_does_not(people, 
     leader = CadreFactory(unit=tree["street"], post_level=PostLevel.SECTION_CHIEF, position_title="街道办主任")
     clerk = CadreFactory(unit=tree["street"], post_level=PostLevel.STAFF, position_title="科员")
     higher_up = CadreFactory(unit=tree["district"], post_level=PostLevel.DIVISION_CHIEF)
-    for reviewer, cadre in zip(people.reviewers, (leader, clerk, higher_up)):
+    for reviewer, cadre in zip(people.reviewers, (leader, clerk, higher_up), strict=True):
         reviewer.cadre = cadre
         reviewer.save()
     case = advance(new_case(subject_units=[tree["street"]]), "proposed")
@@ -177,7 +177,7 @@ def test_tie_is_refused_until_a_vote_changes(people, new_case, advance):
     case_panel_set(case=case, actor=people.staff, reviewers=[*people.reviewers, people.city_reviewers[0]])
     case = advance(case, "opinion")
     voters = [*people.reviewers, people.city_reviewers[0]]
-    for voter, choice in zip(voters, ["exempted", "exempted", "mitigated", "mitigated"]):
+    for voter, choice in zip(voters, ["exempted", "exempted", "mitigated", "mitigated"], strict=True):
         case = case_transition(case=case, action=A.VOTE, actor=voter, choice=choice)
     with pytest.raises(ValidationError, match="平票"):
         case_transition(case=case, action=A.DECIDE, actor=people.reviewers[0])

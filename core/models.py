@@ -41,6 +41,20 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    def save(self, *args, **kwargs):
+        # The Django admin (the catalogs) is for administrators: the role opens it.
+        self.is_staff = self.is_superuser or Role.ADMIN in (self.roles or [])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "roles" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_admin or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_admin or super().has_module_perms(app_label)
+
     def has_role(self, role: str) -> bool:
         if self.is_superuser and role == Role.ADMIN:
             return True

@@ -85,3 +85,4 @@ def test_concurrent_writers_keep_one_chain():
     assert errors == []
     checked, broken = verify_chain()
     assert broken is None and checked == 10
+

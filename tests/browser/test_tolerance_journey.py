@@ -11,7 +11,9 @@ from fault_tolerance.models import Case, Vote
 from fault_tolerance.services import case_transition
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: an earlier transactional test may have flushed what the migrations
+# seed (the situation catalog, the holiday calendar); this journey needs it back.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "pass-Word-123"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

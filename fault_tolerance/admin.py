@@ -41,7 +41,8 @@ class SituationAdmin(AuditedModelAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(AuditedModelAdmin):
-    list_display = ("__str__", "quorum", "intake_days", "decision_days", "appeal_days", "attachment_max_mb")
+    list_display = ("__str__", "quorum", "majority", "intake_days", "decision_days", "appeal_days",
+                    "attachment_max_mb")
     autocomplete_fields = ("jurisdiction",)
     list_select_related = ("jurisdiction",)
 

@@ -82,16 +82,23 @@ class Policy(models.Model):
     """容错规则设置: the numbers a jurisdiction may set for itself. The row without a unit is
     the default; a case follows the row of its nearest jurisdiction that has one."""
 
+    class Majority(models.TextChoices):
+        SIMPLE = "simple", _("实际表决票数过半数")
+        TWO_THIRDS = "two_thirds", _("实际表决票数三分之二以上")
+        PANEL = "panel", _("审议组全体成员过半数")
+
     jurisdiction = models.ForeignKey(
         "cadres.Unit", verbose_name=_("适用单位"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", help_text=_("留空为全局默认；设定后对该单位及其下级单位生效。"))
     quorum = models.PositiveSmallIntegerField(_("表决法定人数"), default=3)
+    majority = models.CharField(_("多数规则"), max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
     intake_days = models.PositiveSmallIntegerField(_("受理期限（工作日）"), default=5)
     decision_days = models.PositiveSmallIntegerField(_("认定期限（工作日）"), default=30)
     appeal_days = models.PositiveSmallIntegerField(_("申诉期限（自然日）"), default=30)
     attachment_max_mb = models.PositiveSmallIntegerField(_("附件大小上限（MB）"), default=20)
 
-    AUDITED = ("jurisdiction", "quorum", "intake_days", "decision_days", "appeal_days", "attachment_max_mb")
+    AUDITED = ("jurisdiction", "quorum", "majority", "intake_days", "decision_days", "appeal_days",
+               "attachment_max_mb")
 
     class Meta:
         verbose_name = _("容错规则设置")

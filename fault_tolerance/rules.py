@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .models import DISTINCTIONS, LOOKS, Outcome
+from .models import DISTINCTIONS, LOOKS, Outcome, Policy
 
 NOTE_KEYS = frozenset([*LOOKS, *(f"distinction_{n}" for n in DISTINCTIONS)])
 
@@ -60,9 +60,11 @@ def outcome_refusal(outcome: str, *, looks_failed: Iterable[str], never_tolerate
     return None
 
 
-def tally(choices: Iterable[str], *, quorum: int) -> str:
-    """The outcome a simple majority of the votes cast chose. Raises ValidationError when
-    fewer than quorum voted, on a tie, or when no outcome has more than half the votes."""
+def tally(choices: Iterable[str], *, quorum: int, majority: str = "simple", panel_size: int = 0) -> str:
+    """The outcome the votes cast chose under the jurisdiction's majority rule (Policy.Majority:
+    more than half the votes cast, two thirds of them, or more than half the whole panel).
+    Raises ValidationError when fewer than quorum voted, on a tie, or when no outcome
+    reaches the majority."""
     counts = Counter(choices)
     cast = sum(counts.values())
     if cast < quorum:
@@ -73,10 +75,18 @@ def tally(choices: Iterable[str], *, quorum: int) -> str:
     if len(ranked) > 1 and ranked[1][1] == top_count:
         raise ValidationError(_("表决出现平票（%(detail)s），请继续表决或调整意见后再作认定。")
                               % {"detail": _describe(counts)})
-    if top_count * 2 <= cast:
-        raise ValidationError(_("没有任何意见获得过半数（%(detail)s），请继续表决后再作认定。")
-                              % {"detail": _describe(counts)})
+    reached = {
+        "two_thirds": top_count * 3 >= cast * 2,
+        "panel": top_count * 2 > max(panel_size, cast),
+    }.get(majority, top_count * 2 > cast)
+    if not reached:
+        raise ValidationError(_("没有任何意见达到多数（%(rule)s；%(detail)s），请继续表决后再作认定。")
+                              % {"rule": _majority_label(majority), "detail": _describe(counts)})
     return top
+
+
+def _majority_label(majority: str) -> str:
+    return str(dict(Policy.Majority.choices).get(majority, majority))
 
 
 def _describe(counts: Counter) -> str:

@@ -278,7 +278,9 @@ def _on_decide(ctx, actor, data):
     case = ctx.case
     votes = list(Vote.objects.filter(case=case, round=case.round).select_related("voter").order_by("voter__username"))
     policy = selectors.policy_for(case.jurisdiction)
-    outcome = rules.tally([v.choice for v in votes], quorum=policy.quorum)
+    panel_size = PanelMember.objects.filter(case=case, round=case.round).count()
+    outcome = rules.tally([v.choice for v in votes], quorum=policy.quorum, majority=policy.majority,
+                          panel_size=panel_size)
     ctx.check_outcome(outcome, None)
     record = [{"voter": v.voter_id, "username": v.voter.get_username(), "choice": v.choice} for v in votes]
     Decision.objects.create(case=case, round=case.round, outcome=outcome, votes=record, decided_by=actor,

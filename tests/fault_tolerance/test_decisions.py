@@ -200,6 +200,26 @@ def test_no_majority_among_three_outcomes_is_refused(people, new_case, advance):
     assert case_transition(case=case, action=A.DECIDE, actor=people.reviewers[1]).outcome == "mitigated"
 
 
+@pytest.mark.parametrize(("majority", "votes", "outcome"), [
+    ("simple", ["exempted", "exempted", "mitigated"], "exempted"),
+    ("two_thirds", ["exempted", "exempted", "mitigated"], "exempted"),
+    ("two_thirds", ["exempted", "exempted", "mitigated", "not_tolerated"], None),
+    ("panel", ["exempted", "exempted", "mitigated"], None),  # 2 of a panel of six is not more than half
+    ("panel", ["exempted"] * 4, "exempted"),
+])
+def test_the_majority_rule_is_a_per_jurisdiction_setting(people, new_case, advance, tree, majority, votes, outcome):
+    Policy.objects.create(jurisdiction=tree["city"], majority=majority)
+    case = advance(new_case(), "opinion")  # the default panel: r1-r6
+    voters = [*people.reviewers, *people.city_reviewers]
+    for voter, choice in zip(voters, votes, strict=False):
+        case = case_transition(case=case, action=A.VOTE, actor=voter, choice=choice)
+    if outcome is None:
+        with pytest.raises(ValidationError, match="没有任何意见达到多数"):
+            case_transition(case=case, action=A.DECIDE, actor=people.reviewers[0])
+    else:
+        assert case_transition(case=case, action=A.DECIDE, actor=people.reviewers[0]).outcome == outcome
+
+
 # The appeal -----------------------------------------------------------------------------
 
 

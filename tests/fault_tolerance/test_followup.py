@@ -203,3 +203,36 @@ def test_sanction_shows_on_the_timeline(people):
 
     entry = next(e for e in cadre_timeline(cadre=people.subject) if e["kind"] == "sanction")
     assert entry["title"] == "处分：警告" and "影响期至 2025-11-30" in entry["detail"]
+
+
+# Query budgets ------------------------------------------------------------------------------
+
+
+def _queries(api, user, url) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import User
+
+    api.force_authenticate(user=User.objects.get(pk=user.pk))  # fresh, as on each request
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get(url, {"page_size": 50}).json()
+    return body["count"], len(ctx.captured_queries)
+
+
+def test_correction_and_clarification_lists_do_not_grow_with_the_page(api, people, new_case, advance, tree):
+    cases = [advance(new_case(title=f"案件{i}"), "notified") for i in range(3)]
+    for case in cases[:1]:
+        _api(api, people.staff).post("/api/v1/corrections/", {"case": case.pk, "step": "start",
+                                                               "assignee": people.staff.pk}, format="json")
+    _clarify(api, people.staff, people.subject)
+    small = (_queries(api, people.staff, "/api/v1/corrections/"), _queries(api, people.staff, "/api/v1/clarifications/"))
+    for case in cases[1:]:
+        for step in ("start", "notice"):
+            _api(api, people.staff).post("/api/v1/corrections/", {"case": case.pk, "step": step,
+                                                                   "assignee": people.filer.pk}, format="json")
+    for _ in range(4):
+        _clarify(api, people.staff, CadreFactory(unit=tree["street"]))
+    large = (_queries(api, people.staff, "/api/v1/corrections/"), _queries(api, people.staff, "/api/v1/clarifications/"))
+    assert [count for count, _ in small] == [1, 1] and [count for count, _ in large] == [5, 5]
+    assert [q for _, q in small] == [q for _, q in large]

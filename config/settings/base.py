@@ -165,6 +165,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "fault_tolerance.models.Outcome",
+        "CaseStateEnum": "fault_tolerance.models.Case.State",
+    },
 }
 
 # Celery: with REDIS_URL, Redis is the broker and real workers run tasks;

@@ -232,3 +232,17 @@ def test_list_query_count_does_not_grow_with_the_page(api, people, new_case, adv
     small, large = count_for(2), count_for(12)
     # the user's scope, count, page, subject cadres, subject units
     assert small == large == 5
+
+
+def test_openapi_schema_describes_the_endpoints(api, people):
+    api.force_authenticate(user=people.staff)
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for action in Case.Action.values:
+        assert f"/api/v1/tolerance-cases/{{id}}/{action}/" in paths
+    for path in ("/api/v1/tolerance-cases/{id}/attachments/", "/api/v1/tolerance-cases/{id}/history/",
+                 "/api/v1/corrections/", "/api/v1/corrections/{id}/", "/api/v1/clarifications/"):
+        assert path in paths
+    schemas = response.json()["components"]["schemas"]
+    assert schemas["OutcomeEnum"]["enum"] == ["exempted", "mitigated", "not_tolerated"]

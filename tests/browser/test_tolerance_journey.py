@@ -119,3 +119,32 @@ def test_staff_file_three_reviewers_vote_and_the_decision_is_shown(browser_page,
     assert (case.state, case.outcome) == ("decided", "exempted")
     assert sorted(Vote.objects.filter(case=case).values_list("voter__username", "choice")) == [
         ("reviewer1", "exempted"), ("reviewer2", "exempted"), ("reviewer3", "exempted")]
+
+
+def test_a_refused_upload_comes_back_in_place_with_the_reason_in_chinese(browser_page, ningbo):
+    page = browser_page
+    _log_in(page, "staff_zh")
+    page.goto(page.base_url + "/tolerance/new/")
+    page.fill("#id_subject_cadres", "张海")
+    page.locator(".autocomplete-option", has_text="张海波").click()
+    page.fill("#id_title", "容缺受理企业开办申请引发审计问题")
+    page.fill("#id_occurred_on", "2025-06-10")
+    page.select_option("#id_field", "one_visit_reform")
+    page.select_option("#id_source", "audit")
+    # An empty file is stopped in the browser, before anything is sent.
+    page.set_input_files("#id_evidence", files=[{"name": "空白.pdf", "mimeType": "application/pdf", "buffer": b""}])
+    expect(page.locator("[data-upload-errors]")).to_have_text("“空白.pdf”是空文件，请重新选择。")
+    page.click("button:has-text('保存并提交')")
+    expect(page.locator("[data-upload-progress]")).to_be_hidden()
+    expect(page.locator("#case-form button:has-text('保存并提交')")).to_be_enabled()
+    assert not Case.objects.exists()
+
+    page.set_input_files("#id_evidence", files=[
+        {"name": "审计报告.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 64}])
+    page.click("button:has-text('保存并提交')")
+
+    # The XHR answer is the page with the form's errors; the form is swapped in place.
+    expect(page.locator("#case-form .field.has-error")).to_contain_text("审计报告.pdf：不支持的文件类型")
+    expect(page).to_have_url(page.base_url + "/tolerance/new/")
+    expect(page.locator("[data-chips] .chip")).to_have_text(["张海波×"])  # what was typed is kept
+    assert not Case.objects.exists()

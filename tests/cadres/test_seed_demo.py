@@ -198,8 +198,8 @@ class TestSeededDemo:
         assert AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() == last_hash
 
 
-    def test_first_run_prints_the_accounts_table(self, seeded):
-        lines = seeded.splitlines()
+    def test_first_run_prints_the_accounts_table(self, demo_db):
+        lines = demo_db.splitlines()
         header = next(i for i, line in enumerate(lines) if line.startswith("用户名"))
         rows = [line.split() for line in lines[header + 2: header + 2 + len(demo.DEMO_ACCOUNTS)]]
         assert [r[0] for r in rows] == [a[0] for a in demo.DEMO_ACCOUNTS]

@@ -1,6 +1,6 @@
 """GET /api/v1/cadres/ on the bench city: median and p95 per case, and SQL queries per request.
 
-    python bench/cadre_list_api.py [--runs 20] [--explain]"""
+python bench/cadre_list_api.py [--runs 20] [--explain]"""
 
 import sys
 from pathlib import Path

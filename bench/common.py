@@ -39,8 +39,13 @@ def ensure_database(url: str) -> None:
     import psycopg2
 
     cfg = dj_database_url.parse(url)
-    conn = psycopg2.connect(dbname="postgres", user=cfg["USER"], password=cfg["PASSWORD"] or None,
-                            host=cfg["HOST"] or None, port=cfg["PORT"] or None)
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+    )
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
@@ -98,14 +103,18 @@ def bench_scenarios(*, html: bool) -> list[Scenario]:
         Scenario("admin, q=王 (common)", BENCH_ADMIN, {"q": "王"}),
         Scenario(f"admin, q={full_name} (one name)", BENCH_ADMIN, {"q": full_name}),
         Scenario("admin, page 1000", BENCH_ADMIN, {"page": 1000}),
-        Scenario("staff, last page", BENCH_STAFF, {"page": "last"} if html else {"page": "__last__"}),
+        Scenario(
+            "staff, last page", BENCH_STAFF, {"page": "last"} if html else {"page": "__last__"}
+        ),
     ]
     if not html:
         scenarios.append(Scenario("admin, page_size=200", BENCH_ADMIN, {"page_size": 200}))
     return scenarios
 
 
-def run_bench(path: str, scenarios: list[Scenario], *, runs: int, warmup: int, explain: bool) -> list[tuple]:
+def run_bench(
+    path: str, scenarios: list[Scenario], *, runs: int, warmup: int, explain: bool
+) -> list[tuple]:
     """Measure GET path for each scenario in-process (Django's test client, a logged-in
     session, no network): median and p95 over `runs`, and the SQL queries of one request."""
     from django.db import connection
@@ -122,7 +131,9 @@ def run_bench(path: str, scenarios: list[Scenario], *, runs: int, warmup: int, e
         client = clients[scenario.username]
         params = dict(scenario.params)
         if params.get("page") == "__last__":  # the API has no "last": ask for the count first
-            count = client.get(path, {k: v for k, v in params.items() if k != "page"}).json()["count"]
+            count = client.get(path, {k: v for k, v in params.items() if k != "page"}).json()[
+                "count"
+            ]
             params["page"] = max(1, -(-count // int(params.get("page_size", 50))))
 
         def get(client=client, params=params):
@@ -136,8 +147,15 @@ def run_bench(path: str, scenarios: list[Scenario], *, runs: int, warmup: int, e
             response = get()
         times = timed(get, runs=runs, warmup=warmup)
         median, p95 = summary(times)
-        rows.append((scenario.label, f"{median:.1f}", f"{p95:.1f}", str(len(captured)),
-                     f"{len(response.content) / 1024:.0f}"))
+        rows.append(
+            (
+                scenario.label,
+                f"{median:.1f}",
+                f"{p95:.1f}",
+                str(len(captured)),
+                f"{len(response.content) / 1024:.0f}",
+            )
+        )
         if explain:
             print(f"\n## {path} {scenario.label} {params}")
             explain_queries(captured)
@@ -166,10 +184,15 @@ def explain_queries(queries: QueryLog, *, min_ms: float = 1.0) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        print(f"\n-- {ms:.1f} ms: {sql[:400]}{'…' if len(sql) > 400 else ''}\n-- params {params}\n{plan}")
+        print(
+            f"\n-- {ms:.1f} ms: {sql[:400]}{'…' if len(sql) > 400 else ''}"
+            f"\n-- params {params}\n{plan}"
+        )
 
 
-def measure_list(path: str, *, html: bool, title: str, runs: int, warmup: int, explain: bool = False) -> list:
+def measure_list(
+    path: str, *, html: bool, title: str, runs: int, warmup: int, explain: bool = False
+) -> list:
     """Run the scenarios against path and print the table; Django must be set up."""
     from cadres.models import Cadre
 
@@ -190,8 +213,11 @@ def bench_args(description: str, argv=None):
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slow queries")
-    parser.add_argument("--plain-paginator", action="store_true",
-                        help="the API with Django's plain Paginator: the figures before DeferredJoinPaginator")
+    parser.add_argument(
+        "--plain-paginator",
+        action="store_true",
+        help="the API with Django's plain Paginator: the figures before DeferredJoinPaginator",
+    )
     return parser
 
 
@@ -208,4 +234,6 @@ def bench_main(path: str, *, html: bool, title: str, argv=None) -> list:
     args = bench_args(title).parse_args(argv)
     setup_django(args.database_url)
     apply_args(args)
-    return measure_list(path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain)
+    return measure_list(
+        path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain
+    )

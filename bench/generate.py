@@ -29,15 +29,46 @@ from bench.common import (  # noqa: E402
 )
 
 SEED = 100_000
-STREET_OFFICES = ("党政办公室", "经济发展办公室", "社会事务办公室", "综合行政执法队", "社区服务中心", "退役军人服务站")
-DEPARTMENTS = ("发展和改革局", "财政局", "教育局", "民政局", "审计局", "卫生健康局", "农业农村局", "商务局",
-               "自然资源局", "交通运输局", "应急管理局", "市场监督管理局", "人力资源和社会保障局", "司法局",
-               "生态环境局", "水利局", "文化和旅游局", "统计局", "医疗保障局")
+STREET_OFFICES = (
+    "党政办公室",
+    "经济发展办公室",
+    "社会事务办公室",
+    "综合行政执法队",
+    "社区服务中心",
+    "退役军人服务站",
+)
+DEPARTMENTS = (
+    "发展和改革局",
+    "财政局",
+    "教育局",
+    "民政局",
+    "审计局",
+    "卫生健康局",
+    "农业农村局",
+    "商务局",
+    "自然资源局",
+    "交通运输局",
+    "应急管理局",
+    "市场监督管理局",
+    "人力资源和社会保障局",
+    "司法局",
+    "生态环境局",
+    "水利局",
+    "文化和旅游局",
+    "统计局",
+    "医疗保障局",
+)
 CATEGORIES = ("comprehensive", "economic", "social", "vertical")
 TOWN_CATEGORIES = ("optimized_development", "key_development", "ecological_protection")
 # (title, post level, weight): who works where, most of them below the leaders.
-TITLES = (("主要负责人", "division_chief", 1), ("副职", "division_deputy", 3), ("科长", "section_chief", 8),
-          ("副科长", "section_deputy", 10), ("一级科员", "staff", 20), ("办事员", "clerk", 4))
+TITLES = (
+    ("主要负责人", "division_chief", 1),
+    ("副职", "division_deputy", 3),
+    ("科长", "section_chief", 8),
+    ("副科长", "section_deputy", 10),
+    ("一级科员", "staff", 20),
+    ("办事员", "clerk", 4),
+)
 
 
 class DataExists(Exception):
@@ -47,7 +78,9 @@ class DataExists(Exception):
 # Building rows (pure Python, deterministic) ------------------------------------------
 
 
-def build_units(n: int, *, districts: int = 12, streets: int = 15, departments: int = 45) -> list[dict]:
+def build_units(
+    n: int, *, districts: int = 12, streets: int = 15, departments: int = 45
+) -> list[dict]:
     """n units in a city tree, parents before children: the city, its organization department,
     districts with their departments, streets (each with its offices) and institutions, then
     city departments to make up the number. Ids are 1..n."""
@@ -58,8 +91,16 @@ def build_units(n: int, *, districts: int = 12, streets: int = 15, departments: 
             return None
         unit_id = len(units) + 1
         path = f"{parent['path'] if parent else '/'}{unit_id}/"
-        unit = dict(id=unit_id, name=name, code=f"B{unit_id:05d}", parent_id=parent["id"] if parent else None,
-                    kind=kind, category=category, path=path, depth=parent["depth"] + 1 if parent else 0)
+        unit = dict(
+            id=unit_id,
+            name=name,
+            code=f"B{unit_id:05d}",
+            parent_id=parent["id"] if parent else None,
+            kind=kind,
+            category=category,
+            path=path,
+            depth=parent["depth"] + 1 if parent else 0,
+        )
         units.append(unit)
         return unit
 
@@ -71,12 +112,20 @@ def build_units(n: int, *, districts: int = 12, streets: int = 15, departments: 
             break
         add(f"中共第{d + 1}区委组织部", "party_committee", district, "comprehensive")
         for i in range(departments):
-            add(f"第{d + 1}区{DEPARTMENTS[i % len(DEPARTMENTS)]}{'' if i < len(DEPARTMENTS) else i}",
-                "government_department", district, CATEGORIES[i % 4])
+            add(
+                f"第{d + 1}区{DEPARTMENTS[i % len(DEPARTMENTS)]}{i // len(DEPARTMENTS) or ''}",
+                "government_department",
+                district,
+                CATEGORIES[i % 4],
+            )
         for s in range(streets):
             kind = "subdistrict" if s % 3 else "town"
-            street = add(f"第{d + 1}区第{s + 1}{'街道' if kind == 'subdistrict' else '镇'}", kind, district,
-                         TOWN_CATEGORIES[s % 3])
+            street = add(
+                f"第{d + 1}区第{s + 1}{'街道' if kind == 'subdistrict' else '镇'}",
+                kind,
+                district,
+                TOWN_CATEGORIES[s % 3],
+            )
             if street is None:
                 break
             for office in STREET_OFFICES:
@@ -86,7 +135,12 @@ def build_units(n: int, *, districts: int = 12, streets: int = 15, departments: 
     i = 0
     while len(units) < n:
         i += 1
-        add(f"基准市{DEPARTMENTS[i % len(DEPARTMENTS)]}{i}", "government_department", city, CATEGORIES[i % 4])
+        add(
+            f"基准市{DEPARTMENTS[i % len(DEPARTMENTS)]}{i}",
+            "government_department",
+            city,
+            CATEGORIES[i % 4],
+        )
     return units
 
 
@@ -102,8 +156,17 @@ def build_cadres(units: list[dict], n: int, rng: random.Random) -> list[dict]:
     from cadres import idnumber
     from cadres.demo import make_name
 
-    weights = [{"party_committee": 15, "government_department": 60, "subdistrict": 30, "town": 30,
-                "public_institution": 30, "soe": 40}[u["kind"]] for u in units]
+    weights = [
+        {
+            "party_committee": 15,
+            "government_department": 60,
+            "subdistrict": 30,
+            "town": 30,
+            "public_institution": 30,
+            "soe": 40,
+        }[u["kind"]]
+        for u in units
+    ]
     unit_ids = rng.choices([u["id"] for u in units], weights, k=n)
     regions = {u["id"]: _region(u) for u in units}
     titles, levels, title_weights = zip(*[(t, lvl, w) for t, lvl, w in TITLES], strict=True)
@@ -121,12 +184,27 @@ def build_cadres(units: list[dict], n: int, rng: random.Random) -> list[dict]:
             number = idnumber.make(region, birth, seq, gender)
         used.add(number)
         t = rng.choices(range(len(titles)), title_weights)[0]
-        cadres.append(dict(
-            id=i, name=make_name(rng, gender), gender=gender, birth_date=birth, ethnicity="汉族", id_number=number,
-            political_status="cpc_member", education=rng.choice(("bachelor", "master", "bachelor", "college")),
-            unit_id=unit_id, position_title=f"{names[unit_id]}{titles[t]}", post_level=levels[t], rank="",
-            rank_since=None, status="active" if rng.random() < 0.95 else rng.choice(("retired", "transferred")),
-            is_reserve=rng.random() < 0.05, is_representative=rng.random() < 0.02, tags="[]"))
+        cadres.append(
+            dict(
+                id=i,
+                name=make_name(rng, gender),
+                gender=gender,
+                birth_date=birth,
+                ethnicity="汉族",
+                id_number=number,
+                political_status="cpc_member",
+                education=rng.choice(("bachelor", "master", "bachelor", "college")),
+                unit_id=unit_id,
+                position_title=f"{names[unit_id]}{titles[t]}",
+                post_level=levels[t],
+                rank="",
+                rank_since=None,
+                status="active" if rng.random() < 0.95 else rng.choice(("retired", "transferred")),
+                is_reserve=rng.random() < 0.05,
+                is_representative=rng.random() < 0.02,
+                tags="[]",
+            )
+        )
     return cadres
 
 
@@ -145,14 +223,27 @@ def build_appointments(cadres: list[dict], target: int, rng: random.Random) -> l
             prev = dt.date(start.year - rng.randint(2, 5), rng.randint(1, 12), 1)
             if prev.year < earliest or prev >= start:
                 break
-            posts.append((c["unit_id"], c["position_title"] + "（原）", c["post_level"], prev, start))
+            posts.append(
+                (c["unit_id"], c["position_title"] + "（原）", c["post_level"], prev, start)
+            )
             start = prev
             owed -= 1
         for unit_id, title, level, begin, end in reversed(posts):
-            rows.append(dict(
-                id=len(rows) + 1, cadre_id=c["id"], unit_id=unit_id, title=title, post_level=level,
-                kind="promotion" if end is None else "lateral", is_main=True, start_date=begin, end_date=end,
-                document_number=f"基组干〔{begin.year}〕{len(rows) % 997 + 1}号", exceptional_reason=""))
+            rows.append(
+                dict(
+                    id=len(rows) + 1,
+                    cadre_id=c["id"],
+                    unit_id=unit_id,
+                    title=title,
+                    post_level=level,
+                    kind="promotion" if end is None else "lateral",
+                    is_main=True,
+                    start_date=begin,
+                    end_date=end,
+                    document_number=f"基组干〔{begin.year}〕{len(rows) % 997 + 1}号",
+                    exceptional_reason="",
+                )
+            )
     return rows
 
 
@@ -184,14 +275,21 @@ def write_rows(table: str, rows: list[dict], *, extra: dict | None = None) -> No
                 values = [*row.values(), *(extra or {}).values()]
                 buffer.write("\t".join(_copy_value(v) for v in values) + "\n")
             buffer.seek(0)
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+            cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer
+            )
         else:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({marks})"
-            params = [[*(v.isoformat() if isinstance(v, dt.date) else v for v in row.values()),
-                       *(extra or {}).values()] for row in rows]
+            params = [
+                [
+                    *(v.isoformat() if isinstance(v, dt.date) else v for v in row.values()),
+                    *(extra or {}).values(),
+                ]
+                for row in rows
+            ]
             for i in range(0, len(params), 5000):
-                cursor.executemany(sql, params[i: i + 5000])
+                cursor.executemany(sql, params[i : i + 5000])
 
 
 def wipe() -> None:
@@ -206,27 +304,39 @@ def wipe() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.ops.execute_sql_flush(
-        connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
+        connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    )
 
 
 def _bench_users(units: list[dict]) -> dict:
+    from cadres.models import Unit
     from core.accounts import user_create
     from core.models import Role, User
 
-    from cadres.models import Unit
-
     admin = User.objects.filter(username=BENCH_ADMIN).first() or User.objects.create_superuser(
-        username=BENCH_ADMIN, email="bench@example.com", password=BENCH_PASSWORD, roles=[Role.ADMIN])
+        username=BENCH_ADMIN, email="bench@example.com", password=BENCH_PASSWORD, roles=[Role.ADMIN]
+    )
     district = next(u for u in units if u["depth"] == 1 and u["name"].endswith("区"))
     staff = User.objects.filter(username=BENCH_STAFF).first() or user_create(
-        actor=admin, username=BENCH_STAFF, password=BENCH_PASSWORD, roles=[Role.STAFF],
-        units=[Unit.objects.get(pk=district["id"])])
+        actor=admin,
+        username=BENCH_STAFF,
+        password=BENCH_PASSWORD,
+        roles=[Role.STAFF],
+        units=[Unit.objects.get(pk=district["id"])],
+    )
     return {"admin": admin, "staff": staff, "staff_unit_id": district["id"]}
 
 
-def load(*, units: int = 2000, cadres: int = 100_000, appointments: int = 150_000, force: bool = False,
-         seed: int = SEED, log=print) -> dict:
-    """Build and write the city; refuses (DataExists) when units or cadres are there, unless force."""
+def load(
+    *,
+    units: int = 2000,
+    cadres: int = 100_000,
+    appointments: int = 150_000,
+    force: bool = False,
+    seed: int = SEED,
+    log=print,
+) -> dict:
+    """Build and write the city. Raises DataExists when there are units or cadres, unless force."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone
@@ -235,8 +345,10 @@ def load(*, units: int = 2000, cadres: int = 100_000, appointments: int = 150_00
 
     existing = Cadre.objects.count() + Unit.objects.count()
     if existing and not force:
-        raise DataExists(f"the database already holds {Unit.objects.count()} units and "
-                         f"{Cadre.objects.count()} cadres; pass --force to wipe them")
+        raise DataExists(
+            f"the database already holds {Unit.objects.count()} units and "
+            f"{Cadre.objects.count()} cadres; pass --force to wipe them"
+        )
     rng = random.Random(seed)
     timings = {}
     started = time.perf_counter()
@@ -268,20 +380,32 @@ def load(*, units: int = 2000, cadres: int = 100_000, appointments: int = 150_00
                 cursor.execute(f"{command} {table}")
         timings["vacuum"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started
-    log(f"loaded {len(unit_rows)} units, {len(cadre_rows)} cadres, {len(appointment_rows)} appointments "
-        f"in {timings['total']:.1f} s (build {timings['build']:.1f} s, write {timings['write']:.1f} s, "
-        f"vacuum {timings.get('vacuum', 0):.1f} s)")
-    return {"units": len(unit_rows), "cadres": len(cadre_rows), "appointments": len(appointment_rows),
-            "timings": timings, **users}
+    log(
+        f"loaded {len(unit_rows)} units, {len(cadre_rows)} cadres, "
+        f"{len(appointment_rows)} appointments in {timings['total']:.1f} s "
+        f"(build {timings['build']:.1f} s, write {timings['write']:.1f} s, "
+        f"vacuum {timings.get('vacuum', 0):.1f} s)"
+    )
+    return {
+        "units": len(unit_rows),
+        "cadres": len(cadre_rows),
+        "appointments": len(appointment_rows),
+        "timings": timings,
+        **users,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="default: $DATABASE_URL or dandang_bench on local PostgreSQL")
+    parser.add_argument(
+        "--database-url", help="default: $DATABASE_URL or dandang_bench on local PostgreSQL"
+    )
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--cadres", type=int, default=100_000)
     parser.add_argument("--appointments", type=int, default=150_000)
-    parser.add_argument("--force", action="store_true", help="wipe units, cadres, appointments and users first")
+    parser.add_argument(
+        "--force", action="store_true", help="wipe units, cadres, appointments and users first"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL

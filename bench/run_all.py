@@ -25,7 +25,9 @@ from bench.common import (  # noqa: E402
 
 def main(argv=None) -> int:
     parser = bench_args(__doc__.splitlines()[0])
-    parser.add_argument("--regenerate", action="store_true", help="wipe and load the bench city again")
+    parser.add_argument(
+        "--regenerate", action="store_true", help="wipe and load the bench city again"
+    )
     args = parser.parse_args(argv)
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not url.startswith(("postgres://", "postgresql://")):
@@ -45,10 +47,18 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} CPUs  Python {platform.python_version()}  "
-          f"PostgreSQL {pg}  load average {os.getloadavg()[0]:.2f}")
-    for path, html, title in (("/api/v1/cadres/", False, "cadre list API"), ("/cadres/", True, "cadre list page")):
-        measure_list(path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain)
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}  {os.cpu_count()} CPUs  "
+        f"Python {platform.python_version()}  "
+        f"PostgreSQL {pg}  load average {os.getloadavg()[0]:.2f}"
+    )
+    for path, html, title in (
+        ("/api/v1/cadres/", False, "cadre list API"),
+        ("/cadres/", True, "cadre list page"),
+    ):
+        measure_list(
+            path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain
+        )
     return 0
 
 

@@ -25,7 +25,7 @@ from .models import Cadre, PostLevel, Unit
 DEFAULT_PASSWORD = "dandang-demo-2026"
 SEED = 2026
 
-# Post levels from the top down; a post's level is its unit's head level plus its step below the head.
+# Post levels from the top down. A post's level is its unit's head level plus its step below it.
 LEVELS = list(PostLevel.values)
 K = Unit.Kind
 C = Unit.Category
@@ -97,8 +97,9 @@ def ensure_admin(*, password: str) -> tuple[User, bool]:
     admin = User.objects.filter(username="admin").first()
     if admin is not None:
         return admin, False
-    admin = User.objects.create_superuser(username="admin", email="admin@example.com", password=password,
-                                          roles=[Role.ADMIN])
+    admin = User.objects.create_superuser(
+        username="admin", email="admin@example.com", password=password, roles=[Role.ADMIN]
+    )
     audit_create(obj=admin, actor=None, fields=USER_AUDITED)
     return admin, True
 
@@ -138,7 +139,7 @@ class City:
     unit_level: int  # index in LEVELS of the head of a district's department or town
 
 
-O, KD, E = C.OPTIMIZED_DEVELOPMENT, C.KEY_DEVELOPMENT, C.ECOLOGICAL_PROTECTION
+OPT, KEY, ECO = C.OPTIMIZED_DEVELOPMENT, C.KEY_DEVELOPMENT, C.ECOLOGICAL_PROTECTION
 
 # Government departments in Heshan's four assessment categories; each district takes some.
 DEPARTMENTS = (
@@ -160,43 +161,177 @@ DEPARTMENTS = (
     ("气象局", C.VERTICAL),
 )
 
-# Sub-provincial cities (济南, 宁波): a district is led at 副厅, its departments and streets at 正处.
-# Prefecture cities and county-level cities: 正处 and 正科.
+# Sub-provincial cities (济南, 宁波) lead a district at 副厅, its departments and streets at 正处;
+# prefecture and county-level cities at 正处 and 正科.
 CITIES = (
-    City("JN", "济南市", "济南城市建设集团有限公司", district_level=1, unit_level=2, districts=(
-        District("JN-LX", "历下区", "370102", (
-            ("解放路街道", O), ("千佛山街道", O), ("趵突泉街道", O), ("泉城路街道", O),
-            ("甸柳街道", O), ("建筑新村街道", O), ("龙洞街道", E))),
-        District("JN-LC", "历城区", "370112", (
-            ("华山街道", KD), ("山大路街道", O), ("洪家楼街道", O), ("王舍人街道", KD),
-            ("唐冶街道", KD), ("港沟街道", KD), ("柳埠街道", E))),
-    )),
-    City("JM", "江门市", "江门市城市发展投资集团有限公司", district_level=2, unit_level=4, districts=(
-        District("JM-HS", "鹤山市", "440784", (
-            ("沙坪街道", O), ("雅瑶镇", O), ("古劳镇", O), ("龙口镇", O), ("桃源镇", KD),
-            ("鹤城镇", KD), ("共和镇", KD), ("址山镇", KD), ("宅梧镇", E), ("双合镇", E)),
-            departments=16),
-    )),
-    City("YX", "玉溪市", "玉溪市投资控股集团有限公司", district_level=2, unit_level=4, districts=(
-        District("YX-HT", "红塔区", "530402", (
-            ("玉兴街道", O), ("凤凰街道", O), ("宁州街道", O), ("北城街道", KD),
-            ("春和街道", KD), ("研和街道", KD), ("洛河彝族乡", E))),
-    )),
-    City("NB", "宁波市", "宁波开发投资集团有限公司", district_level=1, unit_level=2, districts=(
-        District("NB-ZH", "镇海区", "330211", (
-            ("招宝山街道", O), ("蛟川街道", O), ("庄市街道", KD), ("澥浦镇", KD), ("九龙湖镇", E))),
-        District("NB-FH", "奉化区", "330213", (
-            ("锦屏街道", O), ("岳林街道", O), ("江口街道", KD), ("溪口镇", E), ("大堰镇", E))),
-        District("NB-YY", "余姚市", "330281", (
-            ("阳明街道", O), ("凤山街道", O), ("泗门镇", KD), ("梁弄镇", E), ("四明山镇", E))),
-        District("NB-XS", "象山县", "330225", (
-            ("丹东街道", O), ("丹西街道", O), ("石浦镇", KD), ("西周镇", KD), ("高塘岛乡", E))),
-    )),
-    City("ZB", "淄博市", "淄博市城市资产运营集团有限公司", district_level=2, unit_level=4, districts=(
-        District("ZB-ZD", "张店区", "370303", (
-            ("车站街道", O), ("公园街道", O), ("科苑街道", O), ("马尚街道", KD),
-            ("房镇镇", KD), ("南定镇", KD), ("沣水镇", E), ("中埠镇", E))),
-    )),
+    City(
+        "JN",
+        "济南市",
+        "济南城市建设集团有限公司",
+        district_level=1,
+        unit_level=2,
+        districts=(
+            District(
+                "JN-LX",
+                "历下区",
+                "370102",
+                (
+                    ("解放路街道", OPT),
+                    ("千佛山街道", OPT),
+                    ("趵突泉街道", OPT),
+                    ("泉城路街道", OPT),
+                    ("甸柳街道", OPT),
+                    ("建筑新村街道", OPT),
+                    ("龙洞街道", ECO),
+                ),
+            ),
+            District(
+                "JN-LC",
+                "历城区",
+                "370112",
+                (
+                    ("华山街道", KEY),
+                    ("山大路街道", OPT),
+                    ("洪家楼街道", OPT),
+                    ("王舍人街道", KEY),
+                    ("唐冶街道", KEY),
+                    ("港沟街道", KEY),
+                    ("柳埠街道", ECO),
+                ),
+            ),
+        ),
+    ),
+    City(
+        "JM",
+        "江门市",
+        "江门市城市发展投资集团有限公司",
+        district_level=2,
+        unit_level=4,
+        districts=(
+            District(
+                "JM-HS",
+                "鹤山市",
+                "440784",
+                (
+                    ("沙坪街道", OPT),
+                    ("雅瑶镇", OPT),
+                    ("古劳镇", OPT),
+                    ("龙口镇", OPT),
+                    ("桃源镇", KEY),
+                    ("鹤城镇", KEY),
+                    ("共和镇", KEY),
+                    ("址山镇", KEY),
+                    ("宅梧镇", ECO),
+                    ("双合镇", ECO),
+                ),
+                departments=16,
+            ),
+        ),
+    ),
+    City(
+        "YX",
+        "玉溪市",
+        "玉溪市投资控股集团有限公司",
+        district_level=2,
+        unit_level=4,
+        districts=(
+            District(
+                "YX-HT",
+                "红塔区",
+                "530402",
+                (
+                    ("玉兴街道", OPT),
+                    ("凤凰街道", OPT),
+                    ("宁州街道", OPT),
+                    ("北城街道", KEY),
+                    ("春和街道", KEY),
+                    ("研和街道", KEY),
+                    ("洛河彝族乡", ECO),
+                ),
+            ),
+        ),
+    ),
+    City(
+        "NB",
+        "宁波市",
+        "宁波开发投资集团有限公司",
+        district_level=1,
+        unit_level=2,
+        districts=(
+            District(
+                "NB-ZH",
+                "镇海区",
+                "330211",
+                (
+                    ("招宝山街道", OPT),
+                    ("蛟川街道", OPT),
+                    ("庄市街道", KEY),
+                    ("澥浦镇", KEY),
+                    ("九龙湖镇", ECO),
+                ),
+            ),
+            District(
+                "NB-FH",
+                "奉化区",
+                "330213",
+                (
+                    ("锦屏街道", OPT),
+                    ("岳林街道", OPT),
+                    ("江口街道", KEY),
+                    ("溪口镇", ECO),
+                    ("大堰镇", ECO),
+                ),
+            ),
+            District(
+                "NB-YY",
+                "余姚市",
+                "330281",
+                (
+                    ("阳明街道", OPT),
+                    ("凤山街道", OPT),
+                    ("泗门镇", KEY),
+                    ("梁弄镇", ECO),
+                    ("四明山镇", ECO),
+                ),
+            ),
+            District(
+                "NB-XS",
+                "象山县",
+                "330225",
+                (
+                    ("丹东街道", OPT),
+                    ("丹西街道", OPT),
+                    ("石浦镇", KEY),
+                    ("西周镇", KEY),
+                    ("高塘岛乡", ECO),
+                ),
+            ),
+        ),
+    ),
+    City(
+        "ZB",
+        "淄博市",
+        "淄博市城市资产运营集团有限公司",
+        district_level=2,
+        unit_level=4,
+        districts=(
+            District(
+                "ZB-ZD",
+                "张店区",
+                "370303",
+                (
+                    ("车站街道", OPT),
+                    ("公园街道", OPT),
+                    ("科苑街道", OPT),
+                    ("马尚街道", KEY),
+                    ("房镇镇", KEY),
+                    ("南定镇", KEY),
+                    ("沣水镇", ECO),
+                    ("中埠镇", ECO),
+                ),
+            ),
+        ),
+    ),
 )
 
 
@@ -208,27 +343,54 @@ def unit_specs():
     """Every demo unit as (code, parent code, name, kind, category), parents first."""
     for city in CITIES:
         yield city.code, None, city.name, K.PARTY_COMMITTEE, ""
-        yield f"{city.code}-ZZB", city.code, f"中共{city.name}委组织部", K.PARTY_COMMITTEE, C.COMPREHENSIVE
+        yield (
+            f"{city.code}-ZZB",
+            city.code,
+            f"中共{city.name}委组织部",
+            K.PARTY_COMMITTEE,
+            C.COMPREHENSIVE,
+        )
         yield f"{city.code}-GQ1", city.code, city.soe, K.SOE, ""
         for d in city.districts:
             yield d.code, city.code, d.name, K.PARTY_COMMITTEE, ""
-            yield f"{d.code}-ZZB", d.code, f"中共{d.name}委组织部", K.PARTY_COMMITTEE, C.COMPREHENSIVE
+            yield (
+                f"{d.code}-ZZB",
+                d.code,
+                f"中共{d.name}委组织部",
+                K.PARTY_COMMITTEE,
+                C.COMPREHENSIVE,
+            )
             offset = sum(map(ord, d.code)) % len(DEPARTMENTS)  # districts differ, yet stay stable
             for i in range(d.departments):
                 name, category = DEPARTMENTS[(offset + i) % len(DEPARTMENTS)]
-                yield f"{d.code}-D{i + 1:02d}", d.code, f"{d.name}{name}", K.GOVERNMENT_DEPARTMENT, category
+                yield (
+                    f"{d.code}-D{i + 1:02d}",
+                    d.code,
+                    f"{d.name}{name}",
+                    K.GOVERNMENT_DEPARTMENT,
+                    category,
+                )
             for i, (name, category) in enumerate(d.towns):
                 yield f"{d.code}-J{i + 1:02d}", d.code, name, _town_kind(name), category
             yield f"{d.code}-SY1", d.code, f"{d.name}融媒体中心", K.PUBLIC_INSTITUTION, C.SOCIAL
 
 
-@register(name="units", order=10, is_loaded=lambda: Unit.objects.filter(code=CITIES[0].code).exists())
+@register(
+    name="units", order=10, is_loaded=lambda: Unit.objects.filter(code=CITIES[0].code).exists()
+)
 def load_units(ctx: DemoContext) -> str:
     count = 0
     for code, parent, name, kind, category in unit_specs():
-        ctx.remember(services.unit_create(
-            actor=ctx.actor, code=code, name=name, kind=kind, category=category,
-            parent=ctx.unit(parent) if parent else None))
+        ctx.remember(
+            services.unit_create(
+                actor=ctx.actor,
+                code=code,
+                name=name,
+                kind=kind,
+                category=category,
+                parent=ctx.unit(parent) if parent else None,
+            )
+        )
         count += 1
     return _("%(n)d 个单位") % {"n": count}
 
@@ -240,10 +402,26 @@ SURNAMES = (
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
-MALE_CHARS = "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
-FEMALE_CHARS = "秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"
+MALE_CHARS = (
+    "伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发"
+    "武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪"
+    "心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启"
+    "克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
+)
+FEMALE_CHARS = (
+    "秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹"
+    "霞香月莺媛艳瑞凡佳嘉琼勤珍贞莉桂娣叶璧璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶"
+    "怡婵雁蓓纨仪荷丹蓉眉君琴蕊薇菁梦岚苑婕馨瑗琰韵融园艺咏卿聪澜纯毓悦昭冰爽琬茗羽希"
+    "宁欣飘育滢馥筠柔竹霭凝晓欢霄枫芸菲寒伊亚宜可姬舒影荔枝思丽"
+)
 # A few records keep traditional characters, as Jinan's report writes 謝允崗; they must round-trip.
-TRADITIONAL_NAMES = (("陳志強", "M"), ("黃麗華", "F"), ("鄭國樑", "M"), ("劉曉陽", "M"), ("張維寧", "F"))
+TRADITIONAL_NAMES = (
+    ("陳志強", "M"),
+    ("黃麗華", "F"),
+    ("鄭國樑", "M"),
+    ("劉曉陽", "M"),
+    ("張維寧", "F"),
+)
 MINORITIES = ("彝族", "哈尼族", "回族", "白族")
 
 
@@ -272,7 +450,12 @@ POSTS = {
     "district": ((0, "委书记"), (1, "委副书记")),
     "org": ((0, "部长"), (1, "副部长"), (2, "干部科科长"), (3, "干部科一级科员")),
     K.GOVERNMENT_DEPARTMENT: ((0, "局长"), (1, "副局长")),
-    K.SUBDISTRICT: ((0, "党工委书记"), (0, "办事处主任"), (1, "办事处副主任"), (2, "党政办公室主任")),
+    K.SUBDISTRICT: (
+        (0, "党工委书记"),
+        (0, "办事处主任"),
+        (1, "办事处副主任"),
+        (2, "党政办公室主任"),
+    ),
     K.TOWN: ((0, "党委书记"), (0, "镇长"), (1, "副镇长"), (2, "党政办公室主任")),
     K.PUBLIC_INSTITUTION: ((1, "主任"),),
     K.SOE: ((2, "党委书记、董事长"), (3, "副总经理")),
@@ -324,8 +507,14 @@ def _posts_of(city: City):
         yield Post(f"{city.code}-GQ1", city, first_region, suffix, step)
     for d in city.districts:
         depts = tuple(f"{d.code}-D{i + 1:02d}" for i in range(d.departments))
-        towns = {kind: tuple(f"{d.code}-J{i + 1:02d}" for i, (name, _c) in enumerate(d.towns)
-                             if _town_kind(name) == kind) for kind in (K.SUBDISTRICT, K.TOWN)}
+        towns = {
+            kind: tuple(
+                f"{d.code}-J{i + 1:02d}"
+                for i, (name, _c) in enumerate(d.towns)
+                if _town_kind(name) == kind
+            )
+            for kind in (K.SUBDISTRICT, K.TOWN)
+        }
         for step, suffix in POSTS["district"]:
             yield Post(d.code, city, d.region, suffix, city.district_level + step)
         for step, suffix in POSTS["org"][:3]:
@@ -336,7 +525,14 @@ def _posts_of(city: City):
         for i, (name, _c) in enumerate(d.towns):
             kind = _town_kind(name)
             for step, suffix in POSTS[kind][:2]:
-                yield Post(f"{d.code}-J{i + 1:02d}", city, d.region, suffix, city.unit_level + step, towns[kind])
+                yield Post(
+                    f"{d.code}-J{i + 1:02d}",
+                    city,
+                    d.region,
+                    suffix,
+                    city.unit_level + step,
+                    towns[kind],
+                )
         for step, suffix in POSTS[K.PUBLIC_INSTITUTION]:
             yield Post(f"{d.code}-SY1", city, d.region, suffix, city.unit_level + step)
 
@@ -351,9 +547,19 @@ def _birth_for(rng: random.Random, level: int) -> dt.date:
     return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
 
 
-_DEPUTY = (("党工委书记", "党工委副书记"), ("办事处主任", "办事处副主任"), ("党委书记", "党委副书记"),
-           ("委书记", "委副书记"), ("镇长", "副镇长"), ("局长", "副局长"), ("部长", "副部长"),
-           ("处长", "副处长"), ("科长", "副科长"), ("主任", "副主任"), ("董事长", "副董事长"))
+_DEPUTY = (
+    ("党工委书记", "党工委副书记"),
+    ("办事处主任", "办事处副主任"),
+    ("党委书记", "党委副书记"),
+    ("委书记", "委副书记"),
+    ("镇长", "副镇长"),
+    ("局长", "副局长"),
+    ("部长", "副部长"),
+    ("处长", "副处长"),
+    ("科长", "副科长"),
+    ("主任", "副主任"),
+    ("董事长", "副董事长"),
+)
 
 
 def _deputy_suffix(suffix: str) -> str | None:
@@ -366,10 +572,15 @@ def _deputy_suffix(suffix: str) -> str | None:
 
 def _history(rng: random.Random, spec: CadreSpec, doc_counter: dict) -> list[dict]:
     """The present main post and up to two earlier ones, end to end so they never overlap:
-    the deputy's post in the same unit (then 提拔), or the same post in a sibling unit (平级交流)."""
+    the deputy's post in the same unit (then 提拔), or the same post in a sibling unit (平级交流).
+    """
     post = spec.post
-    start = dt.date(rng.randint(min(max(spec.birth.year + 25, 2014), 2024), 2024), rng.randint(1, 12), 1)
-    entries = [dict(unit_code=post.unit_code, suffix=post.suffix, level=post.level, start=start, end=None)]
+    start = dt.date(
+        rng.randint(min(max(spec.birth.year + 25, 2014), 2024), 2024), rng.randint(1, 12), 1
+    )
+    entries = [
+        dict(unit_code=post.unit_code, suffix=post.suffix, level=post.level, start=start, end=None)
+    ]
     for _step in range(rng.choice((1, 1, 2))):
         start = dt.date(start.year - rng.randint(2, 5), rng.randint(1, 12), 1)
         if start.year < spec.birth.year + 23 or start >= entries[0]["start"]:
@@ -379,8 +590,11 @@ def _history(rng: random.Random, spec: CadreSpec, doc_counter: dict) -> list[dic
         if deputy and later["level"] < len(LEVELS) - 1 and rng.random() < 0.7:
             earlier = dict(unit_code=later["unit_code"], suffix=deputy, level=later["level"] + 1)
         else:
-            earlier = dict(unit_code=rng.choice(post.siblings or (later["unit_code"],)), suffix=later["suffix"],
-                           level=later["level"])
+            earlier = dict(
+                unit_code=rng.choice(post.siblings or (later["unit_code"],)),
+                suffix=later["suffix"],
+                level=later["level"],
+            )
         entries.insert(0, dict(earlier, start=start, end=later["start"]))
     levels = [entry["level"] for entry in entries]
     for i, entry in enumerate(entries):
@@ -395,37 +609,81 @@ def _history(rng: random.Random, spec: CadreSpec, doc_counter: dict) -> list[dic
 
 
 XIE_ID_NUMBER = idnumber.make("370112", dt.date(1982, 3, 14), 1, "M")
-CADRE1_ID_NUMBER = idnumber.make("330281", dt.date(1984, 7, 9), 1, "F")  # the account `cadre1` is hers
+CADRE1_ID_NUMBER = idnumber.make(
+    "330281", dt.date(1984, 7, 9), 1, "F"
+)  # the account `cadre1` is hers
 
 
 def featured_cadres() -> list[CadreSpec]:
     """The people the demo tells stories about; their ID numbers are fixed."""
     jinan, ningbo = CITIES[0], CITIES[3]
     xie = CadreSpec(
-        name="謝允崗", gender="M", birth=dt.date(1982, 3, 14), id_number=XIE_ID_NUMBER,
+        name="謝允崗",
+        gender="M",
+        birth=dt.date(1982, 3, 14),
+        id_number=XIE_ID_NUMBER,
         post=Post("JN-LC-J01", jinan, "370112", "办事处社区服务中心主任", 3),
-        extra={"tags": [Cadre.Tag.STANDOUT], "is_reserve": True, "rank": "四级调研员",
-               "political_status": "cpc_member", "education": "bachelor"},
+        extra={
+            "tags": [Cadre.Tag.STANDOUT],
+            "is_reserve": True,
+            "rank": "四级调研员",
+            "political_status": "cpc_member",
+            "education": "bachelor",
+        },
         history=[
             # Jinan's first 破格提拔: 正科 to 副处 in a year and a half.
-            dict(unit_code="JN-LC-J01", title="华山街道办事处社会事务科科长", level="section_chief",
-                 start=dt.date(2016, 2, 1), end=dt.date(2017, 8, 1), kind="promotion",
-                 document_number="历城组干〔2016〕3号"),
-            dict(unit_code="JN-LC-J01", title="华山街道办事处社区服务中心主任", level="division_deputy",
-                 start=dt.date(2017, 8, 1), end=None, kind="exceptional_promotion",
-                 exceptional_reason="任职年限破格", document_number="历城组干〔2017〕18号"),
+            dict(
+                unit_code="JN-LC-J01",
+                title="华山街道办事处社会事务科科长",
+                level="section_chief",
+                start=dt.date(2016, 2, 1),
+                end=dt.date(2017, 8, 1),
+                kind="promotion",
+                document_number="历城组干〔2016〕3号",
+            ),
+            dict(
+                unit_code="JN-LC-J01",
+                title="华山街道办事处社区服务中心主任",
+                level="division_deputy",
+                start=dt.date(2017, 8, 1),
+                end=None,
+                kind="exceptional_promotion",
+                exceptional_reason="任职年限破格",
+                document_number="历城组干〔2017〕18号",
+            ),
         ],
     )
     hu = CadreSpec(
-        name="胡海燕", gender="F", birth=dt.date(1984, 7, 9), id_number=CADRE1_ID_NUMBER,
+        name="胡海燕",
+        gender="F",
+        birth=dt.date(1984, 7, 9),
+        id_number=CADRE1_ID_NUMBER,
         post=Post("NB-YY-J04", ningbo, "330281", "镇长", 4),
-        extra={"is_representative": True, "rank": "一级主任科员", "political_status": "cpc_member",
-               "education": "master"},
+        extra={
+            "is_representative": True,
+            "rank": "一级主任科员",
+            "political_status": "cpc_member",
+            "education": "master",
+        },
         history=[
-            dict(unit_code="NB-YY-J04", title="梁弄镇副镇长", level="section_deputy", start=dt.date(2016, 3, 1),
-                 end=dt.date(2020, 9, 1), kind="promotion", document_number="余组干〔2016〕7号"),
-            dict(unit_code="NB-YY-J04", title="梁弄镇镇长", level="section_chief", start=dt.date(2020, 9, 1),
-                 end=None, kind="promotion", document_number="余组干〔2020〕21号"),
+            dict(
+                unit_code="NB-YY-J04",
+                title="梁弄镇副镇长",
+                level="section_deputy",
+                start=dt.date(2016, 3, 1),
+                end=dt.date(2020, 9, 1),
+                kind="promotion",
+                document_number="余组干〔2016〕7号",
+            ),
+            dict(
+                unit_code="NB-YY-J04",
+                title="梁弄镇镇长",
+                level="section_chief",
+                start=dt.date(2020, 9, 1),
+                end=None,
+                kind="promotion",
+                document_number="余组干〔2020〕21号",
+            ),
         ],
     )
     return [xie, hu]
@@ -443,8 +701,12 @@ def cadre_specs() -> list[CadreSpec]:
             if (post.unit_code, post.suffix) in taken:
                 continue
             gender = "F" if rng.random() < 0.3 else "M"
-            spec = CadreSpec(name=make_name(rng, gender), gender=gender, birth=_birth_for(rng, post.level),
-                             post=post)
+            spec = CadreSpec(
+                name=make_name(rng, gender),
+                gender=gender,
+                birth=_birth_for(rng, post.level),
+                post=post,
+            )
             if rng.random() < 0.7:
                 spec.history = _history(rng, spec, doc_counter)
             spec.extra = _extras(rng, spec)
@@ -460,8 +722,11 @@ def _extras(rng: random.Random, spec: CadreSpec) -> dict:
     post, level = spec.post, spec.post.level
     extra = {
         "political_status": rng.choices(
-            ["cpc_member", "cpc_probationary", "democratic_party", "masses"], [90, 2, 5, 3])[0],
-        "education": rng.choices(["doctorate", "master", "bachelor", "college"], [3, 27, 60, 10])[0],
+            ["cpc_member", "cpc_probationary", "democratic_party", "masses"], [90, 2, 5, 3]
+        )[0],
+        "education": rng.choices(["doctorate", "master", "bachelor", "college"], [3, 27, 60, 10])[
+            0
+        ],
         "rank": rng.choice(RANKS[_level(level)]),
         "is_reserve": level > post.city.unit_level and rng.random() < 0.15,
         "is_representative": level <= post.city.unit_level and rng.random() < 0.08,
@@ -507,22 +772,40 @@ def load_cadres(ctx: DemoContext) -> str:
         status = extra.pop("status", Cadre.Status.ACTIVE)
         current = spec.history[-1] if spec.history else None
         cadre = services.cadre_create(
-            actor=ctx.actor, name=spec.name, gender=spec.gender, birth_date=spec.birth,
-            id_number=_id_number(spec, used, counter), unit=ctx.unit(spec.post.unit_code),
-            position_title=spec.post.title, post_level=current["level"] if current else _level(spec.post.level),
-            rank_since=current["start"] if current else None, status=status, **extra)
+            actor=ctx.actor,
+            name=spec.name,
+            gender=spec.gender,
+            birth_date=spec.birth,
+            id_number=_id_number(spec, used, counter),
+            unit=ctx.unit(spec.post.unit_code),
+            position_title=spec.post.title,
+            post_level=current["level"] if current else _level(spec.post.level),
+            rank_since=current["start"] if current else None,
+            status=status,
+            **extra,
+        )
         cadres += 1
         for entry in spec.history:
             end = entry["end"]
             if end is None and status != Cadre.Status.ACTIVE:
                 end = dt.date(2025, 12, 31)  # the post a retired or transferred cadre has left
             services.appointment_create(
-                actor=ctx.actor, cadre=cadre, unit=ctx.unit(entry["unit_code"]), title=entry["title"],
-                post_level=entry["level"], kind=entry["kind"], start_date=entry["start"], end_date=end,
+                actor=ctx.actor,
+                cadre=cadre,
+                unit=ctx.unit(entry["unit_code"]),
+                title=entry["title"],
+                post_level=entry["level"],
+                kind=entry["kind"],
+                start_date=entry["start"],
+                end_date=end,
                 document_number=entry["document_number"],
-                exceptional_reason=entry.get("exceptional_reason", ""))
+                exceptional_reason=entry.get("exceptional_reason", ""),
+            )
             appointments += 1
-    return _("%(cadres)d 名干部，%(appointments)d 条任职记录") % {"cadres": cadres, "appointments": appointments}
+    return _("%(cadres)d 名干部，%(appointments)d 条任职记录") % {
+        "cadres": cadres,
+        "appointments": appointments,
+    }
 
 
 # Accounts -----------------------------------------------------------------------------
@@ -540,24 +823,37 @@ DEMO_ACCOUNTS = (
 )
 
 
-@register(name="accounts", order=30,
-          is_loaded=lambda: User.objects.filter(username=DEMO_ACCOUNTS[-1][0]).exists())
+@register(
+    name="accounts",
+    order=30,
+    is_loaded=lambda: User.objects.filter(username=DEMO_ACCOUNTS[-1][0]).exists(),
+)
 def load_accounts(ctx: DemoContext) -> str:
     count = 0
     for username, role, scope in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue  # admin, made first as the actor
         cadre = Cadre.objects.get(id_number=CADRE1_ID_NUMBER) if role == Role.CADRE else None
-        user_create(actor=ctx.actor, username=username, password=ctx.password, roles=[role],
-                    units=[ctx.unit(scope)] if scope else [], cadre=cadre)
+        user_create(
+            actor=ctx.actor,
+            username=username,
+            password=ctx.password,
+            roles=[role],
+            units=[ctx.unit(scope)] if scope else [],
+            cadre=cadre,
+        )
         count += 1
     return _("%(n)d 个演示账号") % {"n": count}
 
 
 def accounts_table(*, password: str) -> list[tuple[str, str, str, str]]:
     """(username, role, scope, password) for each demo account that exists."""
-    users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
-             .select_related("cadre").prefetch_related("units")}
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+        .select_related("cadre")
+        .prefetch_related("units")
+    }
     rows = []
     for username, role, _scope in DEMO_ACCOUNTS:
         user = users.get(username)
@@ -582,7 +878,9 @@ def format_table(header: tuple, rows: list[tuple]) -> str:
     cols = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = []
     for n, row in enumerate([header, *rows]):
-        lines.append("  ".join(str(v) + " " * (cols[i] - width(str(v))) for i, v in enumerate(row)).rstrip())
+        lines.append(
+            "  ".join(str(v) + " " * (cols[i] - width(str(v))) for i, v in enumerate(row)).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * c for c in cols))
     return "\n".join(lines)

@@ -28,7 +28,12 @@ def test_units_form_a_tree_with_correct_paths(city):
         parent = units.get(unit.parent_id)
         assert unit.path == (parent.path if parent else "/") + f"{unit.pk}/"
         assert unit.depth == (parent.depth + 1 if parent else 0)
-    assert {u.kind for u in units.values()} >= {"party_committee", "government_department", "subdistrict", "town"}
+    assert {u.kind for u in units.values()} >= {
+        "party_committee",
+        "government_department",
+        "subdistrict",
+        "town",
+    }
 
 
 def test_cadres_have_valid_unique_id_numbers_matching_birth_and_gender(city):
@@ -46,7 +51,9 @@ def test_each_cadre_has_one_open_post_and_no_overlap(city):
     assert set(posts) == set(Cadre.objects.values_list("pk", flat=True))
     assert 440 <= sum(map(len, posts.values())) <= 450
     for appointments in posts.values():
-        assert [a.end_date for a in appointments].count(None) == 1 and appointments[-1].end_date is None
+        assert [a.end_date for a in appointments].count(None) == 1 and appointments[
+            -1
+        ].end_date is None
         for earlier, later in zip(appointments, appointments[1:], strict=False):
             assert earlier.end_date == later.start_date
 
@@ -55,14 +62,23 @@ def test_refuses_existing_data_unless_forced(city):
     with pytest.raises(generate.DataExists):
         generate.load(units=120, cadres=300, appointments=450, log=lambda *a: None)
     again = generate.load(units=50, cadres=80, appointments=80, force=True, log=lambda *a: None)
-    assert (Unit.objects.count(), Cadre.objects.count(), Appointment.objects.count()) == (50, 80, 80)
+    assert (Unit.objects.count(), Cadre.objects.count(), Appointment.objects.count()) == (
+        50,
+        80,
+        80,
+    )
     assert again["staff"].units.get().pk == again["staff_unit_id"]
 
 
 def test_services_work_after_the_bulk_load(city):
     """Ids were given explicitly: the sequences must have moved past them."""
-    unit = services.unit_create(actor=city["admin"], name="新单位", code="NEW-1", kind="town",
-                                parent=Unit.objects.get(pk=city["staff_unit_id"]))
+    unit = services.unit_create(
+        actor=city["admin"],
+        name="新单位",
+        code="NEW-1",
+        kind="town",
+        parent=Unit.objects.get(pk=city["staff_unit_id"]),
+    )
     assert unit.pk > 120 and unit.path.endswith(f"/{unit.pk}/")
 
 

@@ -43,7 +43,10 @@ def demo_db(seeded, db):
 
 
 def _counts() -> dict:
-    return {model.__name__: model.objects.count() for model in (Unit, Cadre, Appointment, User, AuditEntry)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Unit, Cadre, Appointment, User, AuditEntry)
+    }
 
 
 def _subtree(code: str):
@@ -52,7 +55,9 @@ def _subtree(code: str):
 
 def _token_client(username: str, password: str = PASSWORD) -> tuple[int, APIClient]:
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
+    )
     if response.status_code == 200:
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return response.status_code, client
@@ -65,9 +70,22 @@ class TestSeededDemo:
     def test_loads_the_five_reports_jurisdictions(self, demo_db):
         cities = set(Unit.objects.filter(parent=None).values_list("name", flat=True))
         assert cities == {"济南市", "江门市", "玉溪市", "宁波市", "淄博市"}
-        districts = set(Unit.objects.filter(depth=1, kind=Unit.Kind.PARTY_COMMITTEE)
-                        .exclude(name__endswith="组织部").values_list("name", flat=True))
-        assert districts == {"历下区", "历城区", "鹤山市", "红塔区", "镇海区", "奉化区", "余姚市", "象山县", "张店区"}
+        districts = set(
+            Unit.objects.filter(depth=1, kind=Unit.Kind.PARTY_COMMITTEE)
+            .exclude(name__endswith="组织部")
+            .values_list("name", flat=True)
+        )
+        assert districts == {
+            "历下区",
+            "历城区",
+            "鹤山市",
+            "红塔区",
+            "镇海区",
+            "奉化区",
+            "余姚市",
+            "象山县",
+            "张店区",
+        }
         assert Unit.objects.count() == len(list(demo.unit_specs())) >= 150
         assert 280 <= Cadre.objects.count() <= 330
         # Many cadres have a history: more appointments than cadres, in at least half of them.
@@ -77,7 +95,6 @@ class TestSeededDemo:
         assert tags == {Cadre.Tag.STANDOUT, Cadre.Tag.RED_FLAG}
         assert set(Cadre.objects.values_list("status", flat=True)) >= {"active", "retired"}
 
-
     def test_unit_tree_paths_and_heshan_categories(self, demo_db):
         units = {u.pk: u for u in Unit.objects.all()}
         for unit in units.values():
@@ -85,16 +102,26 @@ class TestSeededDemo:
             assert unit.path == (parent.path if parent else "/") + f"{unit.pk}/"
             assert unit.depth == (parent.depth + 1 if parent else 0)
         heshan = _subtree("JM-HS")
-        departments = Unit.objects.filter(path__startswith=heshan, kind=Unit.Kind.GOVERNMENT_DEPARTMENT)
+        departments = Unit.objects.filter(
+            path__startswith=heshan, kind=Unit.Kind.GOVERNMENT_DEPARTMENT
+        )
         assert set(departments.values_list("category", flat=True)) == {
-            "comprehensive", "economic", "social", "vertical"}
-        towns = Unit.objects.filter(path__startswith=heshan, kind__in=[Unit.Kind.TOWN, Unit.Kind.SUBDISTRICT])
+            "comprehensive",
+            "economic",
+            "social",
+            "vertical",
+        }
+        towns = Unit.objects.filter(
+            path__startswith=heshan, kind__in=[Unit.Kind.TOWN, Unit.Kind.SUBDISTRICT]
+        )
         assert towns.count() == 10
         assert set(towns.values_list("category", flat=True)) == {
-            "optimized_development", "key_development", "ecological_protection"}
+            "optimized_development",
+            "key_development",
+            "ecological_protection",
+        }
         assert Unit.objects.filter(kind=Unit.Kind.SOE).count() >= 5
         assert Unit.objects.filter(kind=Unit.Kind.PUBLIC_INSTITUTION).exists()
-
 
     def test_every_id_number_is_valid_unique_and_agrees_with_the_record(self, demo_db):
         numbers = list(Cadre.objects.values_list("id_number", "birth_date", "gender"))
@@ -102,7 +129,6 @@ class TestSeededDemo:
         for number, birth, gender in numbers:
             assert idnumber.parse(number) == (birth, gender)
             assert number[:6] in REGIONS
-
 
     def test_traditional_names_and_the_exceptional_promotion_of_xie(self, demo_db):
         xie = Cadre.objects.get(name="謝允崗")
@@ -116,8 +142,10 @@ class TestSeededDemo:
         assert (second.start_date - first.start_date).days < 550  # a year and a half
         assert xie.position_title == second.title and xie.post_level == "division_deputy"
         traditional = {name for name, _g in demo.TRADITIONAL_NAMES}
-        assert set(Cadre.objects.filter(name__in=traditional).values_list("name", flat=True)) == traditional
-
+        assert (
+            set(Cadre.objects.filter(name__in=traditional).values_list("name", flat=True))
+            == traditional
+        )
 
     def test_main_posts_never_overlap_and_current_posts_match_the_record(self, demo_db):
         posts = defaultdict(list)
@@ -132,11 +160,15 @@ class TestSeededDemo:
             if last.end_date is None:
                 assert cadre.status == Cadre.Status.ACTIVE
                 assert (cadre.unit_id, cadre.position_title, cadre.post_level) == (
-                    last.unit_id, last.title, last.post_level)
+                    last.unit_id,
+                    last.title,
+                    last.post_level,
+                )
             else:
                 assert cadre.status != Cadre.Status.ACTIVE
-            assert all(a.start_date >= cadre.birth_date + dt.timedelta(days=365 * 22) for a in appointments)
-
+            assert all(
+                a.start_date >= cadre.birth_date + dt.timedelta(days=365 * 22) for a in appointments
+            )
 
     def test_everything_was_written_through_the_services_with_an_audit_trail(self, demo_db):
         admin = User.objects.get(username="admin")
@@ -144,18 +176,20 @@ class TestSeededDemo:
         created = AuditEntry.objects.filter(content_type=cadre_type, action="create")
         assert created.count() == Cadre.objects.count()
         assert set(created.values_list("actor", flat=True)) == {admin.pk}
-        assert not any("id_number" in e.changes and len(e.changes["id_number"][1]) == 18
-                       and "*" not in e.changes["id_number"][1] for e in created)  # masked in the trail
+        assert not any(
+            "id_number" in e.changes
+            and len(e.changes["id_number"][1]) == 18
+            and "*" not in e.changes["id_number"][1]
+            for e in created
+        )  # masked in the trail
         checked, broken = verify_chain()
         assert broken is None and checked == AuditEntry.objects.count()
-
 
     @pytest.mark.parametrize("username", [a[0] for a in demo.DEMO_ACCOUNTS])
     def test_each_demo_account_logs_in_with_the_demo_password(self, demo_db, username):
         status, _client = _token_client(username)
         assert status == 200
         assert _token_client(username, "wrong-password")[0] == 400
-
 
     def test_demo_accounts_have_their_roles_and_scopes(self, demo_db):
         users = {u.username: u for u in User.objects.prefetch_related("units")}
@@ -166,7 +200,6 @@ class TestSeededDemo:
             assert [u.code for u in user.units.all()] == ([scope] if scope else [])
         assert users["cadre1"].cadre.id_number == demo.CADRE1_ID_NUMBER
         assert users["cadre1"].cadre.unit.parent.name == "余姚市"
-
 
     def test_staff_heshan_sees_exactly_the_heshan_cadres(self, demo_db):
         heshan = Cadre.objects.filter(unit__path__startswith=_subtree("JM-HS"))
@@ -180,14 +213,13 @@ class TestSeededDemo:
         assert client.get(f"/api/v1/cadres/{xie.pk}/").status_code == 404
         units = client.get("/api/v1/units/", {"page_size": 200}).json()
         assert {u["code"] for u in units["results"]} == set(
-            Unit.objects.filter(path__startswith=_subtree("JM-HS")).values_list("code", flat=True))
-
+            Unit.objects.filter(path__startswith=_subtree("JM-HS")).values_list("code", flat=True)
+        )
 
     def test_cadre1_sees_only_their_own_record(self, demo_db):
         _status, client = _token_client("cadre1")
         data = client.get("/api/v1/cadres/").json()
         assert [c["name"] for c in data["results"]] == ["胡海燕"]
-
 
     def test_second_run_changes_nothing_and_says_so(self, demo_db):
         before = _counts()
@@ -195,24 +227,32 @@ class TestSeededDemo:
         output = _seed()
         assert "演示数据已存在" in output
         assert _counts() == before
-        assert AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() == last_hash
-
+        assert (
+            AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() == last_hash
+        )
 
     def test_first_run_prints_the_accounts_table(self, demo_db):
         lines = demo_db.splitlines()
         header = next(i for i, line in enumerate(lines) if line.startswith("用户名"))
-        rows = [line.split() for line in lines[header + 2: header + 2 + len(demo.DEMO_ACCOUNTS)]]
+        rows = [line.split() for line in lines[header + 2 : header + 2 + len(demo.DEMO_ACCOUNTS)]]
         assert [r[0] for r in rows] == [a[0] for a in demo.DEMO_ACCOUNTS]
         assert all(r[-1] == PASSWORD for r in rows)
         scopes = {r[0]: r[2] for r in rows}
         assert scopes["staff_jinan"] == "济南市" and scopes["staff_heshan"] == "鹤山市"
         assert scopes["reviewer2"] == "宁波市" and "胡海燕" in scopes["cadre1"]
 
-
     def test_a_registered_loader_runs_once(self, demo_db, monkeypatch):
         calls = []
-        monkeypatch.setitem(demo._LOADERS, "test-extra", demo.DemoLoader(
-            name="test-extra", order=99, is_loaded=lambda: bool(calls), load=lambda ctx: calls.append(ctx) or "x"))
+        monkeypatch.setitem(
+            demo._LOADERS,
+            "test-extra",
+            demo.DemoLoader(
+                name="test-extra",
+                order=99,
+                is_loaded=lambda: bool(calls),
+                load=lambda ctx: calls.append(ctx) or "x",
+            ),
+        )
         assert "test-extra" in _seed()
         assert _seed().count("test-extra") == 0
         assert len(calls) == 1 and calls[0].actor.username == "admin"

@@ -819,6 +819,9 @@ DEMO_ACCOUNTS = (
     ("reviewer2", Role.REVIEWER, "NB"),
     ("reviewer3", Role.REVIEWER, "NB"),
     ("liaison1", Role.LIAISON, "NB"),
+    # Two Ningbo staff: one files the demo cases, the other takes them in (nobody accepts their own filing).
+    ("staff_ningbo", Role.STAFF, "NB"),
+    ("staff_ningbo2", Role.STAFF, "NB"),
     ("cadre1", Role.CADRE, None),
 )
 

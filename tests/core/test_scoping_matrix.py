@@ -104,3 +104,58 @@ def test_users_endpoint(api, world, actor, status):
 def test_unit_patch(api, world, actor, status):
     response = client_for(api, world, actor).patch(f"/api/v1/units/{world['unit'].id}/", {"name": "新名"}, format="json")
     assert response.status_code == status
+
+
+# --- The HTML pages: the same matrix -----------------------------------------------------
+
+EDITORS = {"admin", "staff_in"}
+
+
+def page_client(client, world, actor):
+    user = world["users"][actor]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def expected_page(actor, visible, editors=None):
+    if actor == "anonymous":
+        return 302  # to the login page
+    if actor not in visible:
+        return 404
+    if editors is not None and actor not in editors:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("path,visible,editors", [
+    ("/units/{unit}/", SEES_UNIT, None),
+    ("/units/{unit}/children/", SEES_UNIT, None),
+    ("/cadres/{cadre}/", SEES_CADRE, None),
+    ("/cadres/{cadre}/edit/", SEES_CADRE, EDITORS),
+])
+def test_detail_pages(client, world, actor, path, visible, editors):
+    url = path.format(unit=world["unit"].id, cadre=world["cadre"].id)
+    status = page_client(client, world, actor).get(url).status_code
+    if actor not in EDITORS and editors is not None and actor != "anonymous":
+        # A role that may not edit is refused whether or not the cadre is in scope: 403 or 404, never 200.
+        assert status in (403, 404)
+    else:
+        assert status == expected_page(actor, visible, editors)
+
+
+SEES_OTHER = {"admin", "staff_out", "cadre_other"}  # "他人" works in 鹤山市
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"])
+def test_list_pages_and_autocomplete_never_leak(client, world, actor):
+    c = page_client(client, world, actor)
+    target_link = f'href="/cadres/{world["cadre"].id}/"'
+    other = world["users"]["cadre_other"].cadre
+    other_link = f'href="/cadres/{other.id}/"'
+    page = c.get("/cadres/?page_size=200").content.decode()
+    assert (target_link in page) == (actor in SEES_CADRE)
+    assert (other_link in page) == (actor in SEES_OTHER)
+    units = c.get("/units/autocomplete/?q=解放路").content.decode()
+    assert ("解放路街道" in units) == (actor in SEES_UNIT)

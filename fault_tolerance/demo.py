@@ -2,8 +2,9 @@
 
 - The Ningbo case (宁波 report): in 镇海, an audit found that a bureau had commissioned an
   intermediary to run safety inspections before tendering, right after a serious accident;
-  the five looks all held and the case was exempted (免责). Filed, reviewed by reviewer1-3,
-  decided and notified, with the first correction steps under way.
+  the five looks all held and the case was exempted (免责). Filed by staff_ningbo, taken in
+  and investigated by staff_ningbo2 (nobody takes in their own filing), decided by
+  reviewer1-3 and notified, with the first correction steps under way.
 - A second Ningbo case waiting on reviewer3's vote: 梁弄镇 (余姚) accepted incomplete files
   under the 最多跑一次 reform; its subject is 胡海燕, whose account is `cadre1`.
 - A clarification in 鹤山 of a report found untrue.
@@ -60,6 +61,7 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
     """Load the fault-tolerance demo (needs the demo units, cadres and accounts); returns a summary."""
     ningbo, zhenhai = Unit.objects.get(code="NB"), Unit.objects.get(code="NB-ZH")
     staff = _account(actor, "staff_ningbo", Role.STAFF, ningbo, password)
+    intake = _account(actor, "staff_ningbo2", Role.STAFF, ningbo, password)
     reviewers = [User.objects.get(username=f"reviewer{i}") for i in (1, 2, 3)]
     liaison = User.objects.get(username="liaison1")
     A = Case.Action
@@ -87,8 +89,8 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
         },
     }
     case = _walk(case, [
-        (A.SUBMIT, staff, {}), (A.ACCEPT, staff, {}), (A.INVESTIGATE, staff, {}),
-        (A.PROPOSE, staff, {"criteria": criteria, "recommendation": "exempted"}),
+        (A.SUBMIT, staff, {}), (A.ACCEPT, intake, {}), (A.INVESTIGATE, intake, {}),
+        (A.PROPOSE, intake, {"criteria": criteria, "recommendation": "exempted"}),
         (A.OPINION, liaison, {"text": "经核查，未发现该局负责人在委托事项中存在违纪违法问题，同意免责建议。"}),
         *[(A.VOTE, r, {"choice": "exempted"}) for r in reviewers],
         (A.DECIDE, reviewers[0], {}), (A.NOTIFY, staff, {}),
@@ -106,8 +108,8 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
         description=("为推动红色旅游项目尽快落地，镇里对申报材料尚缺的两项审批实行容缺受理、先批后补，"
                      "审计指出部分材料补交超期。"))
     _walk(second, [
-        (A.SUBMIT, staff, {}), (A.ACCEPT, staff, {}), (A.INVESTIGATE, staff, {}),
-        (A.PROPOSE, staff, {"recommendation": "exempted", "criteria": {
+        (A.SUBMIT, staff, {}), (A.ACCEPT, intake, {}), (A.INVESTIGATE, intake, {}),
+        (A.PROPOSE, intake, {"recommendation": "exempted", "criteria": {
             **{k: True for k in ("policy", "procedure", "result", "integrity", "attitude")},
             "distinctions": [1], "situations": ["E07"],
             "notes": {"procedure": "镇党委会研究同意容缺受理。"}}}),

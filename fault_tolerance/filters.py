@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Unit
 
-from .models import Case, Clarification, Correction, Outcome
+from .models import Case, Clarification, Correction, Outcome, Sanction
 
 
 def _subtree_exists(unit_id, through, unit_field: str) -> Exists:
@@ -71,7 +71,18 @@ class ClarificationFilter(django_filters.FilterSet):
     cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("干部"))
     manner = django_filters.ChoiceFilter(choices=Clarification.Manner.choices, label=_("澄清方式"))
     malicious = django_filters.BooleanFilter(label=_("诬告陷害"))
+    q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
 
     class Meta:
         model = Clarification
-        fields = ["cadre", "manner", "malicious"]
+        fields = ["cadre", "manner", "malicious", "q"]
+
+
+class SanctionFilter(django_filters.FilterSet):
+    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("干部"))
+    kind = django_filters.ChoiceFilter(choices=Sanction.Kind.choices, label=_("处分种类"))
+    q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
+
+    class Meta:
+        model = Sanction
+        fields = ["cadre", "kind", "q"]

@@ -27,6 +27,10 @@ class Outcome(models.TextChoices):
     NOT_TOLERATED = "not_tolerated", _("不予容错")
 
 
+# The outcomes that tolerate the mistake: correction (纠错) follows them.
+TOLERATED_OUTCOMES = frozenset({Outcome.EXEMPTED, Outcome.MITIGATED})
+
+
 # The five looks (五个看, Ningbo's audit rules): all five must hold for an exemption.
 LOOKS = {
     "policy": _("从政策法律上看：符合改革方向与政策法律"),
@@ -182,6 +186,11 @@ class Case(models.Model):
         (State.APPEALED, Action.VOTE): (State.APPEALED, (Role.REVIEWER,)),
         (State.APPEALED, Action.DECIDE): (State.DECIDED, (Role.REVIEWER,)),
     }
+    # The history panel's words for what the case services record (fault_tolerance.history).
+    HISTORY_ACTION_LABELS = {
+        **dict(Action.choices), "attachment": _("补充证据材料"), "panel": _("确定审议组"),
+        "deadlines": _("重新计算期限"),
+    }
     # The date field each move stamps.
     STEP_DATES = {
         Action.SUBMIT: "submitted_on", Action.ACCEPT: "accepted_on", Action.REJECT: "rejected_on",
@@ -191,6 +200,8 @@ class Case(models.Model):
     }
     # States in which the panel of the current round votes.
     VOTING_STATES = frozenset({State.OPINION, State.APPEALED})
+    # States in which staff may still name the current round's panel (until its first vote).
+    PANEL_STATES = frozenset({State.INVESTIGATING, State.PROPOSED, State.OPINION, State.APPEALED})
     # States after the proposal: the liaison's part of the case is open to them from here on.
     SENT_TO_LIAISON_STATES = frozenset({State.PROPOSED, State.OPINION, State.DECIDED, State.NOTIFIED,
                                         State.APPEALED, State.CLOSED})
@@ -293,6 +304,12 @@ class Case(models.Model):
     def deadlines(self) -> dict:
         return {"intake_due": self.intake_due, "decision_due": self.decision_due,
                 "appeal_due": self.appeal_due}
+
+    @classmethod
+    def describe_history_change(cls, name: str, old, new) -> tuple[str, str, str] | None:
+        from .history import describe_case_change
+
+        return describe_case_change(name, old, new)
 
     def looks_failed(self) -> list[str]:
         """The five looks that do not hold (an empty list when all five do)."""
@@ -466,6 +483,9 @@ class Clarification(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre} {self.clarified_on}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("fault_tolerance:clarification-detail", args=[self.pk])
+
 
 class DishonestyEntry(models.Model):
     """失信黑名单: a person found to have made a malicious false accusation. Administrators only."""
@@ -514,6 +534,7 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     AUDITED = ("cadre", "kind", "decided_on", "document_number", "reason")
+    HISTORY_ACTION_LABELS = {"reuse": _("重新使用")}
 
     class Meta:
         verbose_name = _("处分")
@@ -523,11 +544,23 @@ class Sanction(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre} {self.get_kind_display()} {self.decided_on}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("fault_tolerance:cadre-sanctions", args=[self.cadre_id]) + f"#sanction-{self.pk}"
+
+    @classmethod
+    def describe_history_change(cls, name: str, old, new) -> tuple[str, str, str] | None:
+        from .history import describe_sanction_change
+
+        return describe_sanction_change(name, old, new)
+
     @property
     def effect_ends_on(self) -> dt.date:
         """The last day of the effect period: N months from the decision, the day before the
         same day of the month N months later (a period from 1 May ends on 30 April)."""
         return add_months(self.decided_on, self.EFFECT_MONTHS[self.kind]) - dt.timedelta(days=1)
+
+    def in_effect_on(self, day: dt.date) -> bool:
+        return day <= self.effect_ends_on
 
 
 class Reuse(models.Model):

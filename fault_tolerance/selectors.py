@@ -10,6 +10,7 @@ Who sees a case:
 - a cadre account: the cases about its own cadre record."""
 
 import datetime as dt
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as SqlCase
@@ -23,15 +24,17 @@ from core.models import Role, User
 from core.scoping import scope_paths, scope_q
 from core.workdays import CalendarNotCovered, add_working_days
 
-from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
+from .filters import CaseFilter, ClarificationFilter, CorrectionFilter, SanctionFilter
 from .models import (
     LEADING_POST_LEVELS,
+    TOLERATED_OUTCOMES,
     Case,
     Clarification,
     Correction,
     DishonestyEntry,
     PanelMember,
     Policy,
+    Reuse,
     Sanction,
     Situation,
     Vote,
@@ -193,7 +196,7 @@ def earlier_voters(case: Case) -> set[int]:
 
 def default_panel(case: Case) -> list[User]:
     """Every reviewer whose scope covers the case, less those who must recuse and, on appeal,
-    those who voted before."""
+    those who voted before: the panel when staff name none, and those staff may choose from."""
     cadre_ids, unit_ids = subject_ids(case)
     excluded = earlier_voters(case)
     return [u for u in covering_users(case=case, role=Role.REVIEWER)
@@ -205,6 +208,136 @@ def panel(case: Case, round: int | None = None) -> list[User]:
     """The reviewers on the case's panel for round (the current one by default)."""
     members = PanelMember.objects.filter(case=case, round=round or case.round).select_related("reviewer")
     return [m.reviewer for m in members.order_by("id")]
+
+
+# Who may act --------------------------------------------------------------------------
+# Each rule the services enforce lives here once; the services raise with these reasons and
+# the pages ask the same functions before offering a form.
+
+
+class CaseSubjects:
+    """A case's subjects, read once (and only when a check needs them) for one request's checks."""
+
+    def __init__(self, case: Case):
+        self.case = case
+
+    @cached_property
+    def paths(self) -> list[str]:
+        return subject_paths(self.case)
+
+    @cached_property
+    def _ids(self) -> tuple[set[int], set[int]]:
+        return subject_ids(self.case)
+
+    @property
+    def cadre_ids(self) -> set[int]:
+        return self._ids[0]
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return self._ids[1]
+
+    def covered_by(self, user) -> bool:
+        return covers(user, self.paths)
+
+    def recusal(self, user) -> str | None:
+        return recusal_reason(case=self.case, user=user, subject_cadre_ids=self.cadre_ids,
+                              subject_unit_ids=self.unit_ids)
+
+
+def action_refusal(case: Case, action: str, user, *, subjects: CaseSubjects | None = None) -> str | None:
+    """Why user may not take the workflow action on case in its current state, or None when they may.
+
+    First the roles Case.TRANSITIONS names for the move, then who among them may act on this
+    case: submit, the filer; accept and reject (intake), staff covering the case other than
+    its filer (nobody approves their own work); vote and decide, the current round's panel
+    less those who must recuse (recusal_reason: the filer and the investigator never vote);
+    opinion, the liaison the case was sent to; appeal, the subject cadre or covering staff on
+    their behalf; every other move, staff covering the case. Not judged here: a move the
+    state forbids (the service's Conflict) and the move's data (criteria, quorum, the appeal
+    window). services.case_transition raises PermissionDenied with this reason."""
+    move = Case.TRANSITIONS.get((case.state, action))
+    if move is None:
+        return _("当前状态（%(state)s）不允许此操作。") % {"state": case.get_state_display()}
+    if not (getattr(user, "is_authenticated", False) and user.is_active
+            and any(user.has_role(role) for role in move[1])):
+        return _("您的角色无权执行此操作。")
+    subjects = subjects or CaseSubjects(case)
+    if action == Case.Action.SUBMIT:
+        return None if user.pk == case.created_by_id else _("只有填报人可以提交申请。")
+    if action in (Case.Action.VOTE, Case.Action.DECIDE):
+        if not PanelMember.objects.filter(case=case, round=case.round, reviewer=user).exists():
+            return _("您不是本案本轮审议组成员。")
+        return subjects.recusal(user)
+    if action == Case.Action.OPINION:
+        sent_to_user = case.liaison_id == user.pk if case.liaison_id else subjects.covered_by(user)
+        return None if sent_to_user else _("本案未送您出具意见。")
+    if action == Case.Action.APPEAL:
+        own = user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+        on_behalf = user.has_role(Role.STAFF) and subjects.covered_by(user)
+        return None if own or on_behalf else _("只有容错对象本人或管辖范围内的工作人员可以提出申诉。")
+    if not (user.has_role(Role.STAFF) and subjects.covered_by(user)):
+        return _("本案不在您的管辖范围内。")
+    if action in (Case.Action.ACCEPT, Case.Action.REJECT) and user.pk == case.created_by_id:
+        return _("您是本案的填报人，不能办理本案的受理或不予受理，请由其他工作人员办理。")
+    return None
+
+
+def allowed_actions(case: Case, user, *, subjects: CaseSubjects | None = None) -> list[str]:
+    """The workflow actions user may take on case now: the legal moves of Case.TRANSITIONS from
+    its state that action_refusal lets this user take. A move can still be refused for its
+    data (criteria, quorum, tie, appeal window); the service says why then."""
+    subjects = subjects or CaseSubjects(case)
+    return [str(action) for (state, action) in Case.TRANSITIONS
+            if state == case.state and action_refusal(case, action, user, subjects=subjects) is None]
+
+
+def may_edit_draft(case: Case, user) -> bool:
+    """Whether user may edit case (services.case_update): a draft, by its filer only."""
+    return case.state == State.DRAFT and case.created_by_id == user.pk
+
+
+def may_add_evidence(case: Case, user, *, subjects: CaseSubjects | None = None) -> bool:
+    """Whether user may attach evidence to case now (services.attachment_add): while the state
+    is open for evidence (Case.OPEN_FOR_EVIDENCE), its filer, staff covering it, or the
+    account of a subject cadre."""
+    if case.state not in Case.OPEN_FOR_EVIDENCE:
+        return False
+    if user.pk == case.created_by_id:
+        return True
+    subjects = subjects or CaseSubjects(case)
+    if user.has_role(Role.STAFF) and subjects.covered_by(user):
+        return True
+    return user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+
+
+def panel_open(case: Case) -> bool:
+    """Whether the current round's panel may still be named: in Case.PANEL_STATES, before its first vote."""
+    return case.state in Case.PANEL_STATES and not Vote.objects.filter(case=case, round=case.round).exists()
+
+
+def may_assign_panel(case: Case, user, *, subjects: CaseSubjects | None = None) -> bool:
+    """Whether user may name the current round's panel (services.case_panel_set): staff
+    covering the case, while panel_open."""
+    return user.has_role(Role.STAFF) and panel_open(case) and (subjects or CaseSubjects(case)).covered_by(user)
+
+
+def correctable(case: Case) -> bool:
+    """Whether correction steps (纠错) may be recorded for case: decided as tolerated (免责 or 从轻减轻)."""
+    return case.outcome in TOLERATED_OUTCOMES and case.state in Case.DECIDED_STATES
+
+
+def may_record_corrections(case: Case, user, *, subjects: CaseSubjects | None = None) -> bool:
+    """Whether user may record correction steps of case (services.correction_create): staff
+    covering a correctable case."""
+    return user.has_role(Role.STAFF) and correctable(case) and (subjects or CaseSubjects(case)).covered_by(user)
+
+
+def appeal_window_passed_q(today: dt.date) -> Q:
+    """The cases whose appeal window no longer stands in the way of closing on today: already
+    reviewed on appeal, no window counted, or its last day before today. The one closing
+    rule: services.case_transition's `close` and the queue's 待办结 both use it."""
+    return Q(round__gt=1) | Q(appeal_due__isnull=True) | Q(appeal_due__lt=today)
 
 
 # Policy ---------------------------------------------------------------------------
@@ -345,3 +478,20 @@ def dishonesty_list(*, user) -> QuerySet[DishonestyEntry]:
 
 def sanctions_of(cadre: Cadre) -> QuerySet[Sanction]:
     return Sanction.objects.filter(cadre=cadre).order_by("-decided_on", "-id")
+
+
+def sanction_list(*, user, filters: dict | None = None) -> QuerySet[Sanction]:
+    """Sanctions of the cadres the user may see, newest first, each with `reused` (a re-use
+    appointment follows it); raises ValidationError on a bad filter."""
+    from cadres.selectors import cadre_visibility_q
+
+    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
+    qs = (Sanction.objects.filter(cadre__in=visible).select_related("cadre", "cadre__unit")
+          .annotate(reused=Exists(Reuse.objects.filter(sanction_id=OuterRef("pk")))))
+    return _filtered(SanctionFilter, filters, qs).order_by("-decided_on", "-id")
+
+
+def cadre_sanctions(*, cadre: Cadre) -> QuerySet[Sanction]:
+    """A cadre's sanctions, newest first, with their re-use appointments (one query each way)."""
+    reuses = Reuse.objects.select_related("appointment__unit").order_by("appointment__start_date", "id")
+    return sanctions_of(cadre).prefetch_related(Prefetch("reuses", queryset=reuses))

@@ -12,6 +12,8 @@ urlpatterns = [
     path("tolerance/<int:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
     path("tolerance/<int:pk>/propose/", views.ProposalView.as_view(), name="case-propose"),
     path("tolerance/<int:pk>/act/<slug:action>/", views.case_action, name="case-action"),
+    path("tolerance/<int:pk>/panel/", views.panel_assign, name="case-panel"),
+    path("tolerance/<int:pk>/reviewers/", views.reviewer_autocomplete, name="reviewer-autocomplete"),
     path("tolerance/<int:pk>/attachments/", views.attachment_upload, name="attachment-upload"),
     path("tolerance/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download,
          name="attachment-download"),

@@ -1,11 +1,11 @@
-"""Reads the HTML pages need on top of fault_tolerance.selectors: what a user may do on a
-case now, the "待我处理" queue, and a case's page put into shapes a template can show.
+"""Reads the HTML pages need on top of fault_tolerance.selectors: the "待我处理" queue and a
+case's page put into shapes a template can show. What a user may do on a case is asked of
+the selectors (allowed_actions, may_add_evidence, …), the rules the services enforce.
 Reads only; every write goes through fault_tolerance.services."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,36 +20,6 @@ from .models import DISTINCTIONS, LOOKS, Case, Outcome, PanelMember, Situation, 
 
 State, Action = Case.State, Case.Action
 NEAR_WITHIN = 3  # working days: the same window as selectors.deadline_watch's default
-
-
-# What the user may do now -------------------------------------------------------------
-
-
-def allowed_actions(case: Case, user) -> list[str]:
-    """The workflow actions this user may take on case in its current state: the legal moves
-    of Case.TRANSITIONS that a role of the user may take and that the workflow service's own
-    guard lets this user take (filer, panel, liaison, scope, recusal). A move can still be
-    refused for its data (criteria, quorum, tie, appeal window); the page shows why then."""
-    from .services.cases import _Context, _guard
-
-    candidates = [action for (state, action), (_new, roles) in Case.TRANSITIONS.items()
-                  if state == case.state and any(user.has_role(role) for role in roles)]
-    if not candidates:
-        return []
-    ctx = _Context(case)
-    allowed = []
-    for action in candidates:
-        try:
-            _guard(ctx, action, user)
-        except PermissionDenied:
-            continue
-        allowed.append(str(action))
-    return allowed
-
-
-def can_edit_draft(case: Case, user) -> bool:
-    """Whether the edit form is offered: services.case_update lets only the filer edit a draft."""
-    return case.state == State.DRAFT and case.created_by_id == user.pk
 
 
 # Deadlines ------------------------------------------------------------------------------
@@ -108,9 +78,9 @@ def _queue_sections(user, today: dt.date) -> list[tuple[str, QuerySet[Case]]]:
         in_scope = visible.filter(selectors.subjects_in_scope_q(user))
         sections += [(state, in_scope.filter(state=state))
                      for state in (State.SUBMITTED, State.ACCEPTED, State.INVESTIGATING, State.DECIDED)]
-        # Closing waits for the appeal window to pass (services: _on_close).
-        sections.append((State.NOTIFIED, in_scope.filter(
-            Q(round__gt=1) | Q(appeal_due__isnull=True) | Q(appeal_due__lt=today), state=State.NOTIFIED)))
+        # Closing waits for the appeal window to pass: the rule the close action applies.
+        sections.append((State.NOTIFIED, in_scope.filter(selectors.appeal_window_passed_q(today),
+                                                         state=State.NOTIFIED)))
     if user.has_role(Role.LIAISON):
         sent = Q(liaison=user) | (Q(liaison__isnull=True) & selectors.subjects_in_scope_q(user))
         sections.append((State.PROPOSED, visible.filter(sent, state=State.PROPOSED)))
@@ -194,13 +164,6 @@ def rounds_view(case: Case) -> list[dict]:
     return result
 
 
-EXTRA_ACTION_LABELS = {
-    "attachment": gettext_lazy("补充证据材料"),
-    "panel": gettext_lazy("确定审议组"),
-    "deadlines": gettext_lazy("重新计算期限"),
-}
-
-
 def _entry_detail(action: str, changes: dict) -> str:
     """One line saying what an audit entry of a case did, beyond its action's name."""
     labels = dict(Outcome.choices)
@@ -231,26 +194,17 @@ def case_timeline(case: Case) -> list[dict]:
     entries = object_history(obj=case).only("id", "at", "actor_username", "action", "changes")
     timeline = []
     for entry in reversed(list(entries)):
-        label = ACTION_LABELS.get(entry.action) or EXTRA_ACTION_LABELS.get(entry.action) or entry.action
-        if entry.action in Action.values:
-            label = Action(entry.action).label
+        label = Case.HISTORY_ACTION_LABELS.get(entry.action) or ACTION_LABELS.get(entry.action) or entry.action
         timeline.append({"at": entry.at, "actor": entry.actor_username, "action": entry.action,
                          "label": label, "detail": _entry_detail(entry.action, entry.changes or {})})
     return timeline
 
 
-def can_add_evidence(case: Case, user) -> bool:
-    """Whether the evidence form is offered: the state and the rule services.attachment_add applies."""
-    from .services.attachments import _may_add_evidence
-
-    return case.state in Case.OPEN_FOR_EVIDENCE and _may_add_evidence(case, user)
-
-
 def rules_context(case: Case) -> dict:
-    """What the rules beside a proposal or vote say for this case: the quorum of its
-    jurisdiction and the panel (as named, or as it would be by default)."""
+    """What the rules beside a proposal or vote say for this case: the policy of its
+    jurisdiction (quorum, majority rule) and the panel (as named, or as it would be by default)."""
     panel = selectors.panel(case)
-    return {"quorum": selectors.policy_for(case.jurisdiction).quorum,
+    return {"policy": selectors.policy_for(case.jurisdiction),
             "panel": panel or selectors.default_panel(case), "panel_is_default": not panel}
 
 
@@ -273,11 +227,3 @@ def deadline_rows(case: Case, window: DeadlineWindow) -> list[dict]:
         rows.append({"key": key, "label": label, "date": value, "note": notes.get(key, ""),
                      "current": current, "status": window.status(value) if current else ""})
     return rows
-
-
-def may_record_corrections(case: Case, user) -> bool:
-    """Whether the correction forms are offered: staff, on a case decided as tolerated
-    (the rule services.correction_create applies; it also checks scope)."""
-    from .services.followup import TOLERATED
-
-    return user.has_role(Role.STAFF) and case.outcome in TOLERATED and case.state in Case.DECIDED_STATES

@@ -22,12 +22,20 @@ from core.views import ServiceFormView, has_any_role
 
 from . import selectors, services, view_helpers
 from .forms import (
-    ACTION_FORMS, CaseFilterForm, CaseForm, CorrectionDoneForm, CorrectionForm, EvidenceForm, NoDataForm,
+    ACTION_FORMS,
+    CaseFilterForm,
+    CaseForm,
+    CorrectionDoneForm,
+    CorrectionForm,
+    EvidenceForm,
+    NoDataForm,
+    PanelForm,
     ProposalForm,
 )
 from .models import Case, Correction, Outcome
 
 PAGE_SIZE = 50
+AUTOCOMPLETE_LIMIT = 20
 FILING_ROLES = (Role.STAFF, Role.CADRE)
 
 
@@ -55,16 +63,6 @@ def _refusals_as_errors(field: str | None = None):
     except PermissionDenied as exc:
         message = str(exc) or _("您无权执行此操作。")
         raise ValidationError({field: message} if field else message) from exc
-
-
-def _attach_files(*, case: Case, actor, files, description: str = "") -> None:
-    """Attach every file or none: call inside a transaction. A refusal names the file."""
-    for upload in files:
-        try:
-            with _refusals_as_errors():
-                services.attachment_add(case=case, actor=actor, upload=upload, description=description)
-        except ValidationError as exc:
-            raise ValidationError({"evidence": [f"{upload.name}：{m}" for m in exc.messages]}) from exc
 
 
 class _CaseFormView(ServiceFormView):
@@ -131,12 +129,10 @@ class CaseCreateView(_CaseFormView):
         if not form.chooses_subjects:
             fields["subject_cadres"] = [user.cadre] if user.cadre_id else []
         submit = "submit" in self.request.POST
-        # One transaction: a refused file or a refused submission leaves no half-filed case.
-        with transaction.atomic(), _refusals_as_errors():
-            case = services.case_create(actor=user, **fields)
-            _attach_files(case=case, actor=user, files=form.cleaned_data.get("evidence") or [])
-            if submit:
-                case = services.case_transition(case=case, action=Case.Action.SUBMIT, actor=user)
+        # All or nothing: a refused file or submission leaves no case and no file behind.
+        with _refusals_as_errors():
+            case = services.case_file(actor=user, evidence=form.cleaned_data.get("evidence") or [], submit=submit,
+                                      **fields)
         messages.success(self.request, _("容错申请已提交。") if submit else _("容错申请已保存为草稿。"))
         return case
 
@@ -149,7 +145,7 @@ class CaseEditView(_CaseFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.case = selectors.case_get(user=request.user, pk=kwargs["pk"])
-            if not view_helpers.can_edit_draft(self.case, request.user):
+            if not selectors.may_edit_draft(self.case, request.user):
                 messages.warning(request, _("只有填报人可以修改草稿状态的申请。"))
                 return redirect(self.case.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
@@ -174,10 +170,11 @@ class CaseEditView(_CaseFormView):
 # The case page and its actions ---------------------------------------------------------------
 
 
-def _correction_forms(case: Case, user, corrections: list, *, add_form=None, done_form=None) -> CorrectionForm | None:
-    """The correction forms the page offers staff once a case is tolerated: one to record a
-    step not yet recorded (returned), one on each open step to mark it done (set on the step)."""
-    may = view_helpers.may_record_corrections(case, user)
+def _correction_forms(case: Case, user, corrections: list, *, may: bool, add_form=None,
+                      done_form=None) -> CorrectionForm | None:
+    """The correction forms the page offers staff once a case is tolerated (may: the rule
+    services.correction_create applies): one to record a step not yet recorded (returned),
+    one on each open step to mark it done (set on the step)."""
     for step in corrections:
         if done_form is not None and done_form.prefix == f"c{step.pk}":
             step.done_form = done_form  # a refused attempt shows why, whoever made it
@@ -193,40 +190,61 @@ def _correction_forms(case: Case, user, corrections: list, *, add_form=None, don
                           prefix="correction")
 
 
+def _errors(form) -> list[str]:
+    return [e for errs in form.errors.values() for e in errs]
+
+
+def _panel_context(case: Case, user, subjects, bound=None) -> dict:
+    """The panel card for staff who may name it (selectors.may_assign_panel): the panel as it
+    stands (or would be by default) and the form to change it, prefilled with it."""
+    if not selectors.may_assign_panel(case, user, subjects=subjects):
+        return {"panel_form": None}
+    context = view_helpers.rules_context(case)
+    form = bound or PanelForm(prefix="panel", case=case, eligible=selectors.default_panel(case),
+                              initial={"reviewers": [u.pk for u in context["panel"]]})
+    return {"panel_form": form, "panel": context["panel"], "panel_is_default": context["panel_is_default"]}
+
+
 def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, correction_form=None,
-                 done_form=None, status: int = 200):
+                 done_form=None, panel_form=None, status: int = 200):
     user = request.user
     bound = bound or {}
+    subjects = selectors.CaseSubjects(case)  # read once for every "may this user…" below
     corrections = list(selectors.correction_list(user=user, filters={"case": case.pk}))
-    allowed = view_helpers.allowed_actions(case, user)
+    allowed = selectors.allowed_actions(case, user, subjects=subjects)
     action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a)
                     for a in allowed if a != Case.Action.PROPOSE}
     # An action refused outright (the state moved on, or it was never this user's) has no
     # form on the page any more: its reason goes at the top instead.
-    refused = [{"label": Case.Action(a).label, "errors": [e for errs in form.errors.values() for e in errs]}
+    refused = [{"label": Case.Action(a).label, "errors": _errors(form)}
                for a, form in bound.items() if a not in action_forms]
+    panel = _panel_context(case, user, subjects, bound=panel_form)
+    if panel_form is not None and panel["panel_form"] is None:
+        refused.append({"label": _("确定审议组"), "errors": _errors(panel_form)})
     window = view_helpers.DeadlineWindow.now()
     policy = selectors.policy_for(case.jurisdiction)
-    may_add_evidence = view_helpers.can_add_evidence(case, user)
+    may_add_evidence = selectors.may_add_evidence(case, user, subjects=subjects)
     return render(request, "fault_tolerance/case_detail.html", {
         "case": case,
         "allowed": allowed,
         "action_forms": action_forms,
         "refused": refused,
         "action_labels": dict(Case.Action.choices),
-        "can_edit": view_helpers.can_edit_draft(case, user),
+        "can_edit": selectors.may_edit_draft(case, user),
         "deadlines": view_helpers.deadline_rows(case, window),
         "criteria": view_helpers.criteria_view(case),
         "rounds": view_helpers.rounds_view(case),
         "timeline": view_helpers.case_timeline(case),
         "attachments": case.attachments.select_related("uploaded_by"),
         "corrections": corrections,
-        "correction_form": _correction_forms(case, user, corrections, add_form=correction_form,
-                                             done_form=done_form),
+        "correction_form": _correction_forms(
+            case, user, corrections, add_form=correction_form, done_form=done_form,
+            may=selectors.may_record_corrections(case, user, subjects=subjects)),
         "today": window.today,
         "policy": policy,
         "evidence_form": (evidence_form or EvidenceForm()) if may_add_evidence else None,
         "protected": case.outcome == Outcome.EXEMPTED and case.state in Case.DECIDED_STATES,
+        **panel,
     }, status=status)
 
 
@@ -261,6 +279,43 @@ def case_action(request, pk: int, action: str):
     return _render_case(request, case, bound={action: form}, status=status)
 
 
+@login_required
+@require_POST
+def panel_assign(request, pk: int):
+    """Staff name the current round's panel through services.case_panel_set; a refusal comes
+    back beside the form (or at the top when the panel can no longer be named)."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = PanelForm(request.POST, prefix="panel", case=case, eligible=selectors.default_panel(case))
+    status = 400
+    if form.is_valid():
+        try:
+            services.case_panel_set(case=case, actor=request.user, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except (Conflict, PermissionDenied) as exc:
+            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("您无权执行此操作。"))
+            status = 409 if isinstance(exc, Conflict) else 403
+        else:
+            messages.success(request, _("审议组已确定。"))
+            return redirect(case.get_absolute_url() + "#panel")
+    case = selectors.case_get(user=request.user, pk=pk)
+    return _render_case(request, case, panel_form=form, status=status)
+
+
+@login_required
+def reviewer_autocomplete(request, pk: int):
+    """At most 20 reviewers who may sit on this case's panel whose username or name contains q."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not selectors.may_assign_panel(case, request.user):
+        raise PermissionDenied(_("您不能调整本案的审议组。"))
+    q = request.GET.get("q", "").strip()[:60].lower()
+    reviewers = [u for u in selectors.default_panel(case)
+                 if q in u.username.lower() or q in u.get_full_name().lower()]
+    options = [{"value": u.pk, "label": u.username, "hint": u.get_full_name()}
+               for u in reviewers[:AUTOCOMPLETE_LIMIT]]
+    return render(request, "includes/autocomplete_options.html", {"options": options, "q": q})
+
+
 class ProposalView(_CaseFormView):
     """认定建议: the criteria checklist and the recommendation, with the rules beside them."""
 
@@ -272,7 +327,7 @@ class ProposalView(_CaseFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.case = selectors.case_get(user=request.user, pk=kwargs["pk"])
-            if Case.Action.PROPOSE not in view_helpers.allowed_actions(self.case, request.user):
+            if Case.Action.PROPOSE not in selectors.allowed_actions(self.case, request.user):
                 messages.warning(request, _("本案当前不能由您提出认定建议。"))
                 return redirect(self.case.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
@@ -304,9 +359,9 @@ def attachment_upload(request, pk: int):
             form.add_error("evidence", _("请选择要上传的文件。"))
         else:
             try:
-                with transaction.atomic():
-                    _attach_files(case=case, actor=request.user, files=form.cleaned_data["evidence"],
-                                  description=form.cleaned_data["description"])
+                with _refusals_as_errors():
+                    services.attachments_add(case=case, actor=request.user, evidence=form.cleaned_data["evidence"],
+                                             description=form.cleaned_data["description"])
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

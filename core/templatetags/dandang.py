@@ -145,10 +145,19 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
     rows = rows[:limit]
     related = _related_names(model, rows, context.get("user"))
     choice_labels = _choice_labels(model)
+    # A model may put into words what its services record beyond its fields, and its own
+    # actions: describe_history_change(name, old, new) -> (label, old, new) or None.
+    describe = getattr(model, "describe_history_change", None)
+    action_labels = {**ACTION_LABELS, **getattr(model, "HISTORY_ACTION_LABELS", {})}
     entries = []
     for row in rows:
         changes = []
         for name, pair in (row.changes or {}).items():
+            old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            described = describe(name, old, new) if describe else None
+            if described is not None:
+                changes.append(described)
+                continue
             try:
                 field = model._meta.get_field(name)
                 label = str(getattr(field, "verbose_name", name))
@@ -156,13 +165,12 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
                     raise FieldDoesNotExist
             except FieldDoesNotExist:  # a field since removed, or a pseudo-field such as password
                 field, label = None, name
-            old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
             names = related.get(name, {})
             changes.append((label, _show(old, field, choice_labels, names), _show(new, field, choice_labels, names)))
         entries.append({
             "at": row.at,
             "actor": row.actor_username,
-            "action": ACTION_LABELS.get(row.action, row.action),
+            "action": action_labels.get(row.action, row.action),
             "changes": changes,
         })
     return {"entries": entries, "more": more}

@@ -9,15 +9,14 @@ from pathlib import PurePath
 import filetype
 import olefile
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.errors import Conflict, PayloadTooLarge
-from core.models import Role
 
 from .. import selectors
 from ..models import Case, CaseAttachment
+from .files import atomic_with_files, save_file
 
 
 @dataclass(frozen=True)
@@ -153,33 +152,39 @@ def display_name(upload) -> str:
     return name[:200] or _("未命名文件")
 
 
-def _may_add_evidence(case: Case, actor) -> bool:
-    if actor.pk == case.created_by_id:
-        return True
-    paths = selectors.subject_paths(case)
-    if actor.has_role(Role.STAFF) and selectors.covers(actor, paths):
-        return True
-    cadre_ids, _units = selectors.subject_ids(case)
-    return actor.has_role(Role.CADRE) and actor.cadre_id in cadre_ids
-
-
-@transaction.atomic
+@atomic_with_files()
 def attachment_add(*, case: Case, actor, upload, description: str = "") -> CaseAttachment:
     """Attach an evidence file to a case that is still open for evidence. Raises Conflict,
-    PermissionDenied, ValidationError (empty, type) or PayloadTooLarge."""
+    PermissionDenied, ValidationError (empty, type) or PayloadTooLarge. The file stored is
+    deleted again if the transaction rolls back."""
     case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=case.pk)
     if case.state not in Case.OPEN_FOR_EVIDENCE:
         raise Conflict(_("当前状态（%(state)s）不能再补充证据材料。") % {"state": case.get_state_display()},
                        state=case.state, action="attachment")
-    if not _may_add_evidence(case, actor):
+    if not selectors.may_add_evidence(case, actor):
         raise PermissionDenied(_("您不能为本案补充证据材料。"))
     kind = check_upload(upload, max_bytes=selectors.policy_for(case.jurisdiction).attachment_max_bytes)
     attachment = CaseAttachment(
         case=case, name=display_name(upload), kind=kind.kind, content_type=kind.mime, size=upload.size,
         sha256=sha256_of(upload), description=(description or "").strip()[:200], uploaded_by=actor)
-    attachment.file.save(f"evidence{kind.extension}", upload, save=False)
+    save_file(attachment.file, f"evidence{kind.extension}", upload)
     attachment.save()
     audit_record(obj=case, actor=actor, action="attachment", changes={"attachments": [None, {
         "id": attachment.pk, "name": attachment.name, "kind": kind.kind, "size": attachment.size,
         "sha256": attachment.sha256}]})
     return attachment
+
+
+@atomic_with_files()
+def attachments_add(*, case: Case, actor, evidence, description: str = "") -> list[CaseAttachment]:
+    """Attach several evidence files, all or none (a form's multiple upload; the API sends one
+    at a time to attachment_add). A file refused for its content or size is named in a
+    ValidationError on `evidence`; raises Conflict and PermissionDenied as attachment_add does."""
+    attachments = []
+    for upload in evidence:
+        try:
+            attachments.append(attachment_add(case=case, actor=actor, upload=upload, description=description))
+        except (ValidationError, PayloadTooLarge) as exc:
+            messages = [exc.message] if isinstance(exc, PayloadTooLarge) else exc.messages
+            raise ValidationError({"evidence": [f"{display_name(upload)}：{m}" for m in messages]}) from exc
+    return attachments

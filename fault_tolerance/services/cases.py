@@ -17,6 +17,8 @@ from core.workdays import CalendarNotCovered, add_working_days
 
 from .. import rules, selectors
 from ..models import Case, Decision, Outcome, PanelMember, Situation, Vote
+from .attachments import attachments_add
+from .files import atomic_with_files
 
 State, Action = Case.State, Case.Action
 CASE_FIELDS = ("title", "description", "occurred_on", "field", "source", "applicant")
@@ -79,13 +81,25 @@ def case_create(*, actor, subject_cadres=(), subject_units=(), **fields) -> Case
     return case
 
 
+@atomic_with_files()
+def case_file(*, actor, evidence=(), submit: bool = False, **fields) -> Case:
+    """File a case (case_create) with its first evidence files and, when asked, submit it: all
+    or nothing, so that a refused file or submission leaves no case and no file on disk.
+    Raises what case_create, attachments_add and case_transition raise."""
+    case = case_create(actor=actor, **fields)
+    attachments_add(case=case, actor=actor, evidence=evidence)
+    if submit:
+        case = case_transition(case=case, action=Action.SUBMIT, actor=actor)
+    return case
+
+
 @transaction.atomic
 def case_update(*, case: Case, actor, subject_cadres=None, subject_units=None, **fields) -> Case:
     """Edit a draft; only its filer may. Raises Conflict (not a draft), PermissionDenied, ValidationError."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.state != State.DRAFT:
         raise Conflict(_("只有草稿状态的申请可以修改。"), state=case.state, action="update")
-    if actor.pk != case.created_by_id:
+    if not selectors.may_edit_draft(case, actor):
         raise PermissionDenied(_("只有填报人可以修改草稿。"))
     before = snapshot(case, Case.AUDITED)
     apply_fields(case, fields, CASE_FIELDS)
@@ -152,23 +166,12 @@ def case_deadlines_refresh(*, case: Case) -> Case:
     return case
 
 
-# Who may act ---------------------------------------------------------------------------
+# What one transition reads about the case -----------------------------------------------
 
 
-class _Context:
-    """What the guards and handlers of one transition need to know about the case, read once."""
-
-    def __init__(self, case: Case):
-        self.case = case
-        self.paths = selectors.subject_paths(case)
-        self.cadre_ids, self.unit_ids = selectors.subject_ids(case)
-
-    def covered_by(self, user) -> bool:
-        return selectors.covers(user, self.paths)
-
-    def recusal(self, user) -> str | None:
-        return selectors.recusal_reason(case=self.case, user=user, subject_cadre_ids=self.cadre_ids,
-                                        subject_unit_ids=self.unit_ids)
+class _Context(selectors.CaseSubjects):
+    """The case's subjects (who may act: selectors.action_refusal) and its criteria, read once
+    for the guard, the handlers and the notices of one transition."""
 
     def never_tolerated(self) -> list[str]:
         return list(self.case.situations.filter(group=Situation.Group.NEVER).values_list("code", flat=True))
@@ -178,32 +181,6 @@ class _Context:
                                         never_tolerated=self.never_tolerated())
         if refusal:
             raise ValidationError({field: refusal} if field else refusal)
-
-
-def _guard(ctx: _Context, action: str, actor) -> None:
-    """Raise PermissionDenied unless this actor (who holds a role the table allows) may take
-    the action on this particular case."""
-    case = ctx.case
-    if action == Action.SUBMIT:
-        if actor.pk != case.created_by_id:
-            raise PermissionDenied(_("只有填报人可以提交申请。"))
-    elif action in (Action.VOTE, Action.DECIDE):
-        if not PanelMember.objects.filter(case=case, round=case.round, reviewer=actor).exists():
-            raise PermissionDenied(_("您不是本案本轮审议组成员。"))
-        reason = ctx.recusal(actor)
-        if reason:
-            raise PermissionDenied(reason)
-    elif action == Action.OPINION:
-        sent_to_actor = case.liaison_id == actor.pk if case.liaison_id else ctx.covered_by(actor)
-        if not sent_to_actor:
-            raise PermissionDenied(_("本案未送您出具意见。"))
-    elif action == Action.APPEAL:
-        own = actor.has_role(Role.CADRE) and actor.cadre_id in ctx.cadre_ids
-        on_behalf = actor.has_role(Role.STAFF) and ctx.covered_by(actor)
-        if not (own or on_behalf):
-            raise PermissionDenied(_("只有容错对象本人或管辖范围内的工作人员可以提出申诉。"))
-    elif not (actor.has_role(Role.STAFF) and ctx.covered_by(actor)):
-        raise PermissionDenied(_("本案不在您的管辖范围内。"))
 
 
 # What each move does ------------------------------------------------------------------
@@ -302,7 +279,8 @@ def _on_appeal(ctx, actor, data):
 
 def _on_close(ctx, actor, data):
     case, today = ctx.case, timezone.localdate()
-    if case.round == 1 and case.appeal_due and today <= case.appeal_due:
+    # Asked of the (locked) row, so that the queue's 待办结 and this refusal are one rule.
+    if not Case.objects.filter(selectors.appeal_window_passed_q(today), pk=case.pk).exists():
         raise ValidationError(_("申诉期至 %(date)s 届满，届满前不能办结。") % {"date": case.appeal_due.isoformat()})
 
 
@@ -374,7 +352,9 @@ def case_transition(*, case: Case, action: str, actor, **data) -> Case:
     new_state, roles = move
     require_role(actor, *roles)
     ctx = _Context(case)
-    _guard(ctx, action, actor)
+    refusal = selectors.action_refusal(case, action, actor, subjects=ctx)
+    if refusal:
+        raise PermissionDenied(refusal)
     before = snapshot(case, WORKFLOW_AUDITED)
     today = timezone.localdate()
     if action in Case.STEP_DATES:
@@ -396,8 +376,7 @@ def case_panel_set(*, case: Case, actor, reviewers: list) -> Case:
     may not sit: not a reviewer, must recuse, voted in an earlier round)."""
     require_role(actor, Role.STAFF)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    open_states = (State.INVESTIGATING, State.PROPOSED, State.OPINION, State.APPEALED)
-    if case.state not in open_states or Vote.objects.filter(case=case, round=case.round).exists():
+    if not selectors.panel_open(case):
         raise Conflict(_("表决开始后或当前状态下不能调整审议组。"), state=case.state, action="panel")
     ctx = _Context(case)
     if not ctx.covered_by(actor):

@@ -13,13 +13,13 @@ from core.notifications import notify
 from core.services import apply_fields, require_role, require_unit_in_scope
 
 from .. import selectors
-from ..models import Case, Clarification, Correction, DishonestyEntry, Outcome, Reuse, Sanction
+from ..models import Case, Clarification, Correction, DishonestyEntry, Reuse, Sanction
 from .attachments import check_upload, sha256_of
+from .files import atomic_with_files, save_file
 
 # Correction (纠错) ---------------------------------------------------------------------
 
 CORRECTION_FIELDS = ("assignee", "due_on", "done_on", "evidence_text")
-TOLERATED = (Outcome.EXEMPTED, Outcome.MITIGATED)
 
 
 def _require_covering_staff(actor, case: Case) -> None:
@@ -50,7 +50,7 @@ def _check_correction(correction: Correction) -> None:
 def _attach_evidence(correction: Correction, upload, case: Case) -> None:
     kind = check_upload(upload, max_bytes=selectors.policy_for(case.jurisdiction).attachment_max_bytes)
     correction.evidence_sha256 = sha256_of(upload)
-    correction.evidence_file.save(f"correction{kind.extension}", upload, save=False)
+    save_file(correction.evidence_file, f"correction{kind.extension}", upload)
 
 
 def _tell_assignee(correction: Correction, actor) -> None:
@@ -62,13 +62,13 @@ def _tell_assignee(correction: Correction, actor) -> None:
                link=correction.case.get_absolute_url(), obj=correction)
 
 
-@transaction.atomic
+@atomic_with_files()
 def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fields) -> Correction:
     """Record one of the five correction steps of a tolerated case. Raises ValidationError
     (case not exempted or mitigated, step already recorded, order), PermissionDenied."""
     case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=case.pk)
     _require_covering_staff(actor, case)
-    if case.outcome not in TOLERATED or case.state not in Case.DECIDED_STATES:
+    if not selectors.correctable(case):
         raise ValidationError({"case": _("只有已认定为免责或从轻减轻的案件才能启动纠错。")})
     if step not in Correction.Step.values:
         raise ValidationError({"step": _("步骤只能是：启动纠错、发送通知、谈话教育、督促整改、完善制度。")})
@@ -89,7 +89,7 @@ def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fie
     return correction
 
 
-@transaction.atomic
+@atomic_with_files()
 def correction_update(*, correction: Correction, actor, evidence_file=None, **fields) -> Correction:
     """Change a step's assignee, due date, done date or evidence. Raises ValidationError, PermissionDenied."""
     correction = (Correction.objects.select_for_update(of=("self",)).select_related("case__jurisdiction")

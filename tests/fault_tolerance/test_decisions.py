@@ -260,6 +260,24 @@ def test_close_waits_for_the_appeal_window(people, new_case, advance):
             case_transition(case=case, action=A.CLOSE, actor=people.staff)
 
 
+def test_the_queue_offers_closing_exactly_when_the_close_is_allowed(people, new_case, advance):
+    """待办结 and the close action ask one rule (selectors.appeal_window_passed_q)."""
+    from fault_tolerance.view_helpers import work_queue
+
+    def waiting_to_close():
+        sections = {s["key"]: s["cases"] for s in work_queue(user=people.staff)}
+        return [c.pk for c in sections.get("notified", [])]
+
+    case = advance(new_case(), "notified")
+    with time_machine.travel(case.appeal_due, tick=False):  # the window's last day
+        assert waiting_to_close() == []
+        with pytest.raises(ValidationError):
+            case_transition(case=case, action=A.CLOSE, actor=people.staff)
+    with time_machine.travel(case.appeal_due + dt.timedelta(days=1), tick=False):
+        assert waiting_to_close() == [case.pk]
+        assert case_transition(case=case, action=A.CLOSE, actor=people.staff).state == "closed"
+
+
 def test_staff_may_appeal_on_the_cadres_behalf(people, new_case, advance):
     case = advance(new_case(), "notified")
     another_cadre = UserFactory(roles=[Role.CADRE], cadre=CadreFactory())

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 
 from core.errors import Conflict
+from core.models import Role
 from fault_tolerance.models import Case, Decision, Vote
 from fault_tolerance.services import case_transition
+from tests.factories import UserFactory
 
 # serialized_rollback: a transactional test starts from a flushed database; this restores the
 # rows the data migrations seed (the situation catalog, the default policy, the calendar).
@@ -45,11 +47,13 @@ def _outcomes(results):
     return wins, conflicts, others
 
 
-def test_accept_and_reject_at_once_one_wins(people, new_case, advance):
+def test_accept_and_reject_at_once_one_wins(people, new_case, advance, tree):
     case = advance(new_case(), "submitted")
+    # Two members of staff other than the filer, who may not take in their own filing.
+    colleague = UserFactory(username="staff3", roles=[Role.STAFF], units=[tree["district"]])
     results = race(
         lambda: case_transition(case=case, action=A.ACCEPT, actor=people.staff),
-        lambda: case_transition(case=case, action=A.REJECT, actor=people.filer, reason="重复申请。"),
+        lambda: case_transition(case=case, action=A.REJECT, actor=colleague, reason="重复申请。"),
     )
     wins, conflicts, others = _outcomes(results)
     assert others == [] and len(wins) == 1 and len(conflicts) == 1

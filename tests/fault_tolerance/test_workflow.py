@@ -10,6 +10,7 @@ from core.audit import object_history
 from core.errors import Conflict
 from core.models import Notification, Role
 from fault_tolerance.models import Case, Decision
+from fault_tolerance.selectors import allowed_actions
 from fault_tolerance.services import case_transition
 
 from .conftest import ALL_GOOD
@@ -88,10 +89,11 @@ ROLES = [Role.STAFF, Role.REVIEWER, Role.LIAISON, Role.ADMIN, Role.CADRE]
 ROLE_PAIRS = [(state, action, role) for (state, action) in LEGAL for role in ROLES]
 
 
-def _someone(people, role, case):
-    """The best-placed holder of role: in scope, on the panel, the subject's own account."""
+def _someone(people, role, case, action):
+    """The best-placed holder of role: in scope (the filer to submit, another to take it in),
+    on the panel, the subject's own account."""
     return {
-        Role.STAFF: people.filer,
+        Role.STAFF: people.filer if action == A.SUBMIT else people.staff,
         Role.REVIEWER: (people.reviewers if case.round == 1 else people.city_reviewers)[0],
         Role.LIAISON: people.liaison,
         Role.ADMIN: people.admin,
@@ -105,9 +107,11 @@ def test_every_role_against_every_action(state, action, role, people, new_case, 
     """Only the roles the table names may act; a cadre may appeal but not submit a case staff filed;
     an administrator runs catalogs, not cases."""
     case = _ready(advance(new_case(), state), action, advance)
-    actor = _someone(people, role, case)
+    actor = _someone(people, role, case, action)
     _, data = _actor_and_data(people, case, action)
     allowed = role in LEGAL[(state, action)][1] and not (action == A.SUBMIT and role == Role.CADRE)
+    # The pages offer exactly what the service lets through: one rule, asked by both.
+    assert (action in allowed_actions(case, actor)) == allowed
     with time_machine.travel(_today_for(case, action), tick=False):
         if allowed:
             assert case_transition(case=case, action=action, actor=actor, **data).state == LEGAL[(state, action)][0]
@@ -136,6 +140,26 @@ def test_staff_outside_the_scope_may_not_act(people, new_case, advance):
     case = advance(new_case(), "submitted")
     with pytest.raises(PermissionDenied):
         case_transition(case=case, action=A.ACCEPT, actor=people.outsider_staff)
+
+
+@pytest.mark.parametrize("action", [A.ACCEPT, A.REJECT])
+def test_the_filer_may_not_take_in_their_own_filing(action, people, new_case, advance):
+    """Nobody approves their own work: intake (accept or reject) is for staff other than the filer."""
+    case = advance(new_case(), "submitted")
+    data = {"reason": "不属于容错范围。"} if action == A.REJECT else {}
+    with pytest.raises(PermissionDenied) as exc:
+        case_transition(case=case, action=action, actor=people.filer, **data)
+    assert str(exc.value) == "您是本案的填报人，不能办理本案的受理或不予受理，请由其他工作人员办理。"
+    assert Case.objects.get(pk=case.pk).state == S.SUBMITTED
+    assert not object_history(obj=case).filter(action=action).exists()
+    case = case_transition(case=case, action=action, actor=people.staff, **data)
+    assert case.state == LEGAL[(S.SUBMITTED, action)][0]
+
+
+def test_a_cadre_filing_is_taken_in_by_staff(people, new_case):
+    case = new_case(actor=people.cadre_account, source="self")
+    case = case_transition(case=case, action=A.SUBMIT, actor=people.cadre_account)
+    assert case_transition(case=case, action=A.ACCEPT, actor=people.filer).state == S.ACCEPTED
 
 
 def test_reject_needs_a_reason_and_saves_nothing_without(people, new_case, advance):

@@ -77,7 +77,7 @@ def test_a_draft_is_seen_only_by_its_filer(client, people, new_case):
     case = new_case()
     assert _login(client, people.staff).get(f"/tolerance/{case.pk}/").status_code == 404
     page = _text(_login(client, people.filer).get(f"/tolerance/{case.pk}/"))
-    assert 'action="/tolerance/%d/act/submit/"' % case.pk in page
+    assert f'action="/tolerance/{case.pk}/act/submit/"' in page
     assert f"/tolerance/{case.pk}/edit/" in page
 
 

@@ -1,7 +1,10 @@
 """In a real browser, a case from the Ningbo report end to end: staff file a 最多跑一次改革
 case with evidence (uploaded by XHR with a progress bar) and submit it; intake,
 investigation, the proposal and the liaison's opinion are done through the services; three
-reviewers vote 免责 on the case page, one decides, and the decision is shown."""
+reviewers vote 免责 on the case page, one decides, and the decision is shown. Also: a refused
+upload comes back in place, and staff name the panel by autocomplete on the case page."""
+
+import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
@@ -148,3 +151,38 @@ def test_a_refused_upload_comes_back_in_place_with_the_reason_in_chinese(browser
     expect(page).to_have_url(page.base_url + "/tolerance/new/")
     expect(page.locator("[data-chips] .chip")).to_have_text(["张海波×"])  # what was typed is kept
     assert not Case.objects.exists()
+
+
+def test_staff_name_the_panel_by_autocomplete_on_the_case_page(browser_page, ningbo):
+    """The chips start from the default panel; one is removed, another reviewer is found by
+    typing (only eligible reviewers are offered), and the panel is saved through the service."""
+    page = browser_page
+    outsider = UserFactory(username="reviewer_elsewhere", roles=[Role.REVIEWER], units=[UnitFactory()])
+    extra = UserFactory(username="reviewer4", roles=[Role.REVIEWER], units=[ningbo["district"]])
+    case = case_transition(case=_filed(ningbo), action="accept", actor=ningbo["investigator"])
+    case = case_transition(case=case, action="investigate", actor=ningbo["investigator"])
+    _log_in(page, "staff_zh")
+    page.goto(page.base_url + f"/tolerance/{case.pk}/")
+    page.click("#panel summary")
+    chips = page.locator("#panel-form [data-chips] .chip")
+    expect(chips).to_have_text(["reviewer1×", "reviewer2×", "reviewer3×", "reviewer4×"])
+    page.locator("#panel-form .chip-remove[aria-label$='reviewer4']").click()
+    page.locator("#panel-form .chip-remove[aria-label$='reviewer3']").click()
+    page.fill("#id_panel-reviewers", "reviewer")
+    expect(page.locator("#panel-form .autocomplete-option")).to_have_count(4)
+    expect(page.locator("#panel-form .autocomplete-list")).not_to_contain_text(outsider.username)
+    page.locator("#panel-form .autocomplete-option", has_text="reviewer4").click()
+    expect(chips).to_have_text(["reviewer1×", "reviewer2×", "reviewer4×"])
+    page.click("#panel-form button:has-text('保存审议组')")
+    expect(page.locator(".messages .alert-success")).to_contain_text("审议组已确定。")
+    expect(page.locator("#panel-now")).to_contain_text("reviewer1、reviewer2、reviewer4")
+    assert sorted(case.panel_members.values_list("reviewer__username", flat=True)) == [
+        "reviewer1", "reviewer2", extra.username]
+
+
+def _filed(ningbo) -> Case:
+    from fault_tolerance.services import case_file
+
+    return case_file(actor=ningbo["staff"], submit=True, title="容缺受理企业开办申请引发审计问题",
+                     occurred_on=dt.date(2025, 6, 10), field="one_visit_reform", source="audit",
+                     subject_cadres=[ningbo["cadre"]])

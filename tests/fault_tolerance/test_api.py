@@ -127,6 +127,15 @@ def test_wrong_role_is_403_and_out_of_scope_is_404(api, people, filed, advance):
     assert _get(api, people.admin, url).status_code == 200
 
 
+def test_the_filer_taking_in_their_own_filing_is_403(api, people, filed, advance):
+    case = advance(Case.objects.get(pk=filed["id"]), "submitted")
+    for action, data in (("accept", {}), ("reject", {"reason": "不属于容错范围。"})):
+        response = _post(api, people.filer, f"{BASE}{case.pk}/{action}/", data)
+        assert response.status_code == 403
+        assert response.json()["detail"] == "您是本案的填报人，不能办理本案的受理或不予受理，请由其他工作人员办理。"
+    assert _post(api, people.staff, f"{BASE}{case.pk}/accept/").json()["state"] == "accepted"
+
+
 def test_recusal_is_403(api, people, filed, advance):
     case = advance(Case.objects.get(pk=filed["id"]), "opinion")
     people.filer.roles = [Role.STAFF, Role.REVIEWER]

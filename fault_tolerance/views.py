@@ -199,10 +199,10 @@ def _panel_context(case: Case, user, subjects, bound=None) -> dict:
     stands (or would be by default) and the form to change it, prefilled with it."""
     if not selectors.may_assign_panel(case, user, subjects=subjects):
         return {"panel_form": None}
-    context = view_helpers.rules_context(case)
-    form = bound or PanelForm(prefix="panel", case=case, eligible=selectors.default_panel(case),
-                              initial={"reviewers": [u.pk for u in context["panel"]]})
-    return {"panel_form": form, "panel": context["panel"], "panel_is_default": context["panel_is_default"]}
+    named, eligible = selectors.panel(case), selectors.default_panel(case)
+    form = bound or PanelForm(prefix="panel", case=case, eligible=eligible,
+                              initial={"reviewers": [u.pk for u in named or eligible]})
+    return {"panel_form": form, "panel": named or eligible, "panel_is_default": not named}
 
 
 def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, correction_form=None,

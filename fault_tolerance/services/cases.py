@@ -340,8 +340,9 @@ def case_transition(*, case: Case, action: str, actor, **data) -> Case:
     """Apply a workflow action to a case, as declared in Case.TRANSITIONS.
 
     Locks the case, so that of two concurrent actions one wins and the other finds the new
-    state. Raises Conflict (the state forbids the move), PermissionDenied (wrong role, not
-    this actor's case, recusal) or ValidationError (bad data, criteria, quorum, tie)."""
+    state. Raises Conflict (the state forbids the move), PermissionDenied (wrong role, or
+    selectors.action_refusal: not this actor's case, the filer at intake, recusal) or
+    ValidationError (bad data, criteria, quorum, tie, the appeal window)."""
     if action not in Case.Action.values:
         raise ValidationError({"action": _("未知的操作。")})
     case = Case.objects.select_for_update(of=("self",)).select_related("jurisdiction", "created_by").get(pk=case.pk)

@@ -11,14 +11,17 @@ show it while the job runs: a handler that wants a moving bar works in chunks, e
 own `transaction.atomic()`, rather than in one transaction around everything.
 """
 
+import datetime as dt
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -122,7 +125,12 @@ def job_run(*, job_id: int) -> Job | None:
     """Claim a queued job, run its handler and record done or failed with the result.
     Returns None when the job is gone or another delivery of the task already claimed it."""
     # A conditional UPDATE is the claim: of two deliveries of the same task, one wins.
-    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+    # A job "running" for longer than the broker's visibility timeout lost its worker
+    # (acks_late redelivers the task then): the redelivery may take it over, since
+    # handlers give the same result when run twice.
+    stale_before = timezone.now() - dt.timedelta(seconds=settings.DANDANG["JOB_STALE_AFTER_SECONDS"])
+    claimable = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, started_at__lt=stale_before)
+    claimed = Job.objects.filter(claimable, pk=job_id).update(
         state=Job.State.RUNNING, started_at=timezone.now(), progress=0.0
     )
     if not claimed:

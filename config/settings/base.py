@@ -198,6 +198,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Domain settings an administrator may change per deployment.
 DANDANG = {
     "ISSUING_BODY": os.environ.get("DANDANG_ISSUING_BODY", "中共某市委组织部"),
+    # A job running longer than this lost its worker; the task's redelivery takes it over.
+    # Keep it at the broker's visibility timeout (Redis: one hour by default).
+    "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "3600")),
 }
 
 LOGGING = {

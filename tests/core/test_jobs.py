@@ -125,6 +125,22 @@ def test_a_job_delivered_again_does_not_run_again(started, admin_user):
     assert (job.state, job.result) == (Job.State.DONE, {"runs": 1})
 
 
+def test_a_job_whose_worker_died_is_taken_over_by_the_redelivery(admin_user, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    fresh = Job.objects.create(kind="test_count", state=Job.State.RUNNING, created_by=admin_user,
+                               started_at=timezone.now())
+    assert jobs.job_run(job_id=fresh.pk) is None  # still within the visibility timeout: left alone
+    lost = Job.objects.create(kind="test_count", state=Job.State.RUNNING, created_by=admin_user,
+                              started_at=timezone.now() - dt.timedelta(
+                                  seconds=settings.DANDANG["JOB_STALE_AFTER_SECONDS"] + 60))
+    jobs.job_run(job_id=lost.pk)
+    lost.refresh_from_db()
+    assert (lost.state, lost.result) == (Job.State.DONE, {"runs": 1})
+
+
 def test_running_a_job_that_does_not_exist_is_a_no_op(db):
     assert jobs.job_run(job_id=987654) is None
 

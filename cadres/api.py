@@ -39,28 +39,31 @@ class UnitSerializer(serializers.ModelSerializer):
         extra_kwargs = {"code": {"validators": []}}  # uniqueness is the service's, with its own message
 
 
+class MaskedIdNumberField(serializers.CharField):
+    """The resident ID number: written whole, read back masked (API.md), under one name, so
+    that the OpenAPI schema describes the response the API gives."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=18, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.id_number_masked
+
+
 class CadreSerializer(serializers.ModelSerializer):
     unit = ScopedUnitField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    id_number = serializers.CharField(max_length=18, write_only=True)
-    id_number_masked = serializers.CharField(read_only=True)
+    id_number = MaskedIdNumberField(help_text="写入完整的18位号码；读出打码：110105********123X。")
     tags = serializers.ListField(child=serializers.ChoiceField(choices=Cadre.Tag.choices), required=False)
 
     class Meta:
         model = Cadre
         fields = [
-            "id", "name", "gender", "birth_date", "ethnicity", "id_number", "id_number_masked",
+            "id", "name", "gender", "birth_date", "ethnicity", "id_number",
             "political_status", "education", "unit", "unit_name", "position_title", "post_level",
             "rank", "rank_since", "status", "is_reserve", "is_representative", "tags",
             "created_at", "updated_at",
         ]
-        extra_kwargs = {"id_number": {"validators": []}}
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # API.md: the ID number reads back masked, under its own name.
-        data["id_number"] = data.pop("id_number_masked")
-        return data
 
 
 class AppointmentSerializer(serializers.ModelSerializer):

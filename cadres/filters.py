@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
+
 from .models import Appointment, Cadre, PostLevel, Unit
 
 
@@ -20,7 +22,7 @@ def _subtree_of(field: str):
 
 
 class UnitFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级单位"))
+    parent = IdFilter(field_name="parent_id", label=_("上级单位"))
     kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices, label=_("单位类型"))
     category = django_filters.ChoiceFilter(choices=Unit.Category.choices, label=_("考核类别"))
     q = django_filters.CharFilter(method="search", label=_("搜索"))
@@ -35,8 +37,8 @@ class UnitFilter(django_filters.FilterSet):
 
 
 class CadreFilter(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("单位"))
-    unit_tree = django_filters.NumberFilter(method=_subtree_of("unit__"), label=_("单位及下级"))
+    unit = IdFilter(field_name="unit_id", label=_("单位"))
+    unit_tree = IdFilter(method=_subtree_of("unit__"), label=_("单位及下级"))
     post_level = django_filters.ChoiceFilter(choices=PostLevel.choices, label=_("职务层次"))
     status = django_filters.ChoiceFilter(choices=Cadre.Status.choices, label=_("状态"))
     is_reserve = django_filters.BooleanFilter(label=_("后备干部"))
@@ -52,8 +54,8 @@ class CadreFilter(django_filters.FilterSet):
 
 
 class AppointmentFilter(django_filters.FilterSet):
-    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("干部"))
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("任职单位"))
+    cadre = IdFilter(field_name="cadre_id", label=_("干部"))
+    unit = IdFilter(field_name="unit_id", label=_("任职单位"))
     kind = django_filters.ChoiceFilter(choices=Appointment.Kind.choices, label=_("任职类型"))
 
     class Meta:

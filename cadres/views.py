@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.input import MAX_ID
 from core.models import Role
 from core.pagination import DeferredJoinPaginator
 from core.scoping import unit_in_scope
@@ -51,9 +52,11 @@ def _batch(items, offset: int) -> tuple[list, int | None]:
 
 def _offset(request) -> int:
     try:
-        return max(0, int(request.GET.get("offset", 0)))
+        offset = int(request.GET.get("offset", 0))
     except ValueError:
         return 0
+    # Past the end is simply nothing more; a number beyond the database's range would be a 500.
+    return min(max(0, offset), MAX_ID)
 
 
 @login_required

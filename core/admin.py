@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts import USER_AUDITED
 from .audit import audit_create, audit_record, diff, snapshot
-from .forms import add_service_errors
+from .forms import AdminLoginForm, add_service_errors
 from .models import AuditEntry, CalendarYear, HolidayDay, Job, Role, User
 
 _EMPTY = (None, "", [], {})
+
+admin.site.login_form = AdminLoginForm  # the username length held (core.forms)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

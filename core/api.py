@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import object_history
 from .errors import Conflict, PayloadTooLarge
+from .input import nul_fields, nul_message
 from .models import AuditEntry, Role
 
 
@@ -85,3 +86,14 @@ def validation_error_from(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(_django_validation_to_drf(exc))
 
 
+
+
+class JSONField(serializers.JSONField):
+    """DRF's JSONField, refusing a NUL in the decoded value: JSON sent as a form field's text is
+    decoded here, after core.parsers has looked at the body (core.input says why)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if nul_fields([value]):
+            raise ValidationError(nul_message())
+        return value

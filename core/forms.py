@@ -1,6 +1,9 @@
 """What every app's forms share."""
 
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -11,3 +14,22 @@ def add_service_errors(form, exc: ValidationError) -> None:
         return
     for field, messages in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, messages)
+
+
+class _UsernameLengthMixin:
+    """Django's login forms set the username's max_length after the field is built, so no
+    validator holds it: an over-long name reached authenticate(), and django-axes's record
+    of the failure (a 255-character column) was a 500 on PostgreSQL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(_UsernameLengthMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameLengthMixin, AdminAuthenticationForm):
+    pass

@@ -1,4 +1,8 @@
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import render
+
+from .input import nul_errors
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -12,3 +16,29 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if not request.path_info.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class RejectNulMiddleware:
+    """A NUL in the query string, or in a page's form post, is a 400 naming the field
+    (core.input says why); the API's bodies are checked by core.parsers where they are read.
+
+    A form post is read here as CsrfViewMiddleware would read it anyway; an unreadable one
+    raises as it would there (Django answers 400)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        is_api = request.path_info.startswith("/api/")
+        errors = nul_errors(request.GET)
+        if not errors and request.method == "POST" and not is_api:
+            errors = nul_errors(request.POST)
+        if errors:
+            return _bad_request(request, errors, is_api=is_api)
+        return self.get_response(request)
+
+
+def _bad_request(request, errors: dict, *, is_api: bool):
+    if is_api:
+        return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"errors": errors}, status=400)

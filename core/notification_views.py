@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .input import as_id
 from .notifications import notification_list as notifications_of
 from .notifications import notification_mark_read as mark_read
 
@@ -49,7 +50,8 @@ def notification_open(request, pk: int):
 def notification_mark_read(request):
     """Mark the chosen notifications read, or all of them when none is chosen."""
     if "ids" in request.POST:
-        mark_read(user=request.user, ids=[int(i) for i in request.POST.getlist("ids") if i.isdigit()])
+        ids = [as_id(i) for i in request.POST.getlist("ids")]
+        mark_read(user=request.user, ids=[i for i in ids if i is not None])
     else:
         mark_read(user=request.user)
     nxt = request.POST.get("next", "")

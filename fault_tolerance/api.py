@@ -5,12 +5,11 @@ from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField, ScopedUnitField, ServiceWriteMixin
 from cadres.idnumber import mask
-from core.api import HasRole, HistoryMixin
+from core.api import HasRole, HistoryMixin, JSONField
 from core.models import Role, User
 
 from . import selectors, services
@@ -113,7 +112,7 @@ class RejectInput(serializers.Serializer):
 
 
 class ProposeInput(serializers.Serializer):
-    criteria = serializers.JSONField(help_text='{"policy": true, "procedure": true, "result": true, '
+    criteria = JSONField(help_text='{"policy": true, "procedure": true, "result": true, '
                                                '"integrity": true, "attitude": true, "distinctions": [1], '
                                                '"situations": ["E01"], "notes": {"policy": "..."}}')
     recommendation = serializers.ChoiceField(choices=Outcome.choices)
@@ -191,7 +190,6 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
     write_roles = WORKFLOW_ROLES
     filterset_class = CaseFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     create_service = staticmethod(services.case_create)
     update_service = staticmethod(services.case_update)
     update_kwarg = "case"
@@ -311,7 +309,6 @@ class CorrectionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMode
     write_roles = (Role.STAFF,)
     filterset_class = CorrectionFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.correction_list(user=self.request.user)
@@ -335,7 +332,7 @@ class ClarificationSerializer(serializers.ModelSerializer):
     cadre = ScopedCadreField()
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     clarified_on = serializers.DateField(required=False)
-    accuser_name = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    accuser_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=60)
     accuser_id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=18)
     accuser_detail = serializers.CharField(write_only=True, required=False, allow_blank=True)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Unit
+from core.filters import IdFilter
 
 from .models import Case, Clarification, Correction, Outcome, Sanction
 
@@ -21,8 +22,8 @@ class CaseFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("认定结果"))
     field = django_filters.ChoiceFilter(choices=Case.Field.choices, label=_("领域"))
     source = django_filters.ChoiceFilter(choices=Case.Source.choices, label=_("问题来源"))
-    cadre = django_filters.NumberFilter(method="by_cadre", label=_("容错对象（干部）"))
-    unit_tree = django_filters.NumberFilter(method="by_unit_tree", label=_("单位及下级"))
+    cadre = IdFilter(method="by_cadre", label=_("容错对象（干部）"))
+    unit_tree = IdFilter(method="by_unit_tree", label=_("单位及下级"))
     deadline = django_filters.ChoiceFilter(
         choices=[("near", _("临近期限")), ("overdue", _("已超期"))], method="by_deadline", label=_("期限"))
     q = django_filters.CharFilter(method="search", label=_("事项名称"))
@@ -54,7 +55,7 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class CorrectionFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", label=_("容错申请"))
+    case = IdFilter(field_name="case_id", label=_("容错申请"))
     step = django_filters.ChoiceFilter(choices=Correction.Step.choices, label=_("步骤"))
     overdue = django_filters.BooleanFilter(method="by_overdue", label=_("已超期"))
 
@@ -68,7 +69,7 @@ class CorrectionFilter(django_filters.FilterSet):
 
 
 class ClarificationFilter(django_filters.FilterSet):
-    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("干部"))
+    cadre = IdFilter(field_name="cadre_id", label=_("干部"))
     manner = django_filters.ChoiceFilter(choices=Clarification.Manner.choices, label=_("澄清方式"))
     malicious = django_filters.BooleanFilter(label=_("诬告陷害"))
     q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
@@ -79,7 +80,7 @@ class ClarificationFilter(django_filters.FilterSet):
 
 
 class SanctionFilter(django_filters.FilterSet):
-    cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("干部"))
+    cadre = IdFilter(field_name="cadre_id", label=_("干部"))
     kind = django_filters.ChoiceFilter(choices=Sanction.Kind.choices, label=_("处分种类"))
     q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
 

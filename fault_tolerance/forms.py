@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.forms import AutocompleteChoiceField, ScopedFormMixin, _DateInput, unit_field
 from cadres.models import Appointment, Cadre, Unit
 from cadres.selectors import cadre_list
+from core.input import as_id
 from core.models import User
 from core.scoping import unit_scope
 
@@ -41,12 +42,12 @@ class MultiAutocompleteWidget(forms.Widget):
         return False  # no chip sent means "none chosen"
 
     def chosen(self, value) -> list:
-        ids = [v.pk if isinstance(v, models.Model) else v for v in (value or [])]
-        ids = [i for i in ids if str(i).isdigit()]
+        ids = [as_id(v.pk if isinstance(v, models.Model) else v) for v in (value or [])]
+        ids = [i for i in ids if i is not None]
         if not ids or self.queryset is None:
             return []
         found = {obj.pk: obj for obj in self.queryset.filter(pk__in=ids)}
-        return [found[int(i)] for i in dict.fromkeys(ids) if int(i) in found]
+        return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -72,6 +73,14 @@ class MultiAutocompleteField(forms.ModelMultipleChoiceField):
         self.widget.queryset = self._queryset
 
     queryset = property(forms.ModelMultipleChoiceField._get_queryset, _set_queryset)
+
+    def _check_values(self, value):
+        # Refused before any query: SQLite cannot bind an id beyond a bigint (a 500).
+        for pk in value:
+            if as_id(pk) is None:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"],
+                                            code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

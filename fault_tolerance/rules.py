@@ -23,8 +23,9 @@ def clean_criteria(raw) -> tuple[dict, list[str]]:
     if missing:
         errors.append(_("“五个看”每一项都须明确判断（是/否）：%(keys)s。") % {"keys": "、".join(missing)})
     distinctions = raw.get("distinctions", [])
-    if not isinstance(distinctions, list) or any(d not in DISTINCTIONS for d in distinctions) \
-            or any(isinstance(d, bool) for d in distinctions):
+    # The type first: a list or object in the list cannot even be looked up (TypeError).
+    if not isinstance(distinctions, list) or any(
+            type(d) is not int or d not in DISTINCTIONS for d in distinctions):
         errors.append(_("“三个区分开来”只能填写 1、2、3 中适用的项。"))
         distinctions = []
     notes = raw.get("notes", {})

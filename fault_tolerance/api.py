@@ -15,8 +15,11 @@ from core.models import Role, User
 from . import selectors, services
 from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
 from .models import Case, CaseAttachment, Clarification, Correction, Outcome
+from .services.attachments import DOC, DOCX, IMAGES, OFD, PDF, XLS, XLSX
 
 WORKFLOW_ROLES = (Role.STAFF, Role.CADRE, Role.REVIEWER, Role.LIAISON)
+# What a downloaded evidence file is served as: the type its content was recognised as.
+EVIDENCE_MEDIA_TYPES = [kind.mime for kind in (PDF, DOC, XLS, DOCX, XLSX, OFD)] + list(IMAGES)
 
 
 def _sees_votes(user) -> bool:
@@ -38,6 +41,8 @@ class CaseSerializer(serializers.ModelSerializer):
     subject_units = ScopedUnitField(many=True, required=False)
     deadlines = DeadlinesSerializer(read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
+    # Declared so that the schema admits the blank a case has until it is decided.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Case
@@ -77,10 +82,16 @@ class DecisionSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSerializer):
     criteria = serializers.SerializerMethodField()
-    investigator = serializers.CharField(source="investigator.username", default=None, read_only=True)
-    proposed_by = serializers.CharField(source="proposed_by.username", default=None, read_only=True)
-    liaison = serializers.CharField(source="liaison.username", default=None, read_only=True)
-    opinion_by = serializers.CharField(source="opinion_by.username", default=None, read_only=True)
+    recommendation = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True,
+                                             read_only=True)
+    investigator = serializers.CharField(source="investigator.username", default=None, read_only=True,
+                                         allow_null=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", default=None, read_only=True,
+                                        allow_null=True)
+    liaison = serializers.CharField(source="liaison.username", default=None, read_only=True,
+                                    allow_null=True)
+    opinion_by = serializers.CharField(source="opinion_by.username", default=None, read_only=True,
+                                       allow_null=True)
     panel = PanelMemberSerializer(source="panel_members", many=True, read_only=True)
     votes = VoteSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
@@ -223,7 +234,7 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
     close = _workflow_action("close")
 
     @extend_schema(request=PanelInput, responses=PanelMemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole panel, unpaged
     def panel(self, request, pk=None):
         """The current round's panel; staff may name it (POST {"reviewers": [ids]}) until voting begins."""
         case = self.get_object()
@@ -235,7 +246,9 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         members = case.panel_members.filter(round=case.round).select_related("reviewer").order_by("id")
         return Response(PanelMemberSerializer(members, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": AttachmentSerializer}, responses=AttachmentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request={"multipart/form-data": AttachmentSerializer},
+                   responses={201: AttachmentSerializer})
     @action(detail=True, methods=["get", "post"])
     def attachments(self, request, pk=None):
         """Evidence files: list, or upload one (multipart `file`, optional `description`)."""
@@ -248,8 +261,9 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         page = self.paginate_queryset(case.attachments.select_related("uploaded_by").order_by("id"))
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)")
+    @extend_schema(responses={(200, mime): bytes for mime in EVIDENCE_MEDIA_TYPES})
+    # [0-9], not \d: \d also matches digits such as "²" that int() refuses.
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
     def attachment_file(self, request, pk=None, attachment_id=None):
         """Download one evidence file."""
         attachment = self.get_object().attachments.filter(pk=attachment_id).first()

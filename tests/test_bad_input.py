@@ -158,6 +158,21 @@ def test_nul_in_a_page_form_is_400_and_saves_nothing(client, staff_user, tree):
     assert not Cadre.objects.exists()
 
 
+@pytest.mark.parametrize("key", ["ab\x00cd", "a" * 41])
+def test_a_token_no_token_can_have_is_401(api, key):
+    response = api.get("/api/v1/cadres/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "认证令牌无效。"
+
+
+def test_a_forged_session_cookie_is_no_session(client, api):
+    cookie = "sessionid=abcdefghij\x00klmnopqrstuvwxyz123456"
+    response = client.get("/units/", HTTP_COOKIE=cookie)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    response = api.get("/api/v1/cadres/", HTTP_COOKIE=cookie)
+    assert response.status_code == 401
+
+
 # Ids and numbers beyond what the database holds ------------------------------------------------
 
 

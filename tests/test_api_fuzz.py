@@ -27,22 +27,36 @@ from .factories import AppointmentFactory, CadreFactory, UserFactory
 
 SEED = 20261123
 MAX_EXAMPLES = 15
-CHECKS = [not_a_server_error, schemathesis.checks.response_schema_conformance,
-          schemathesis.checks.content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    schemathesis.checks.response_schema_conformance,
+    schemathesis.checks.content_type_conformance,
+]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
-CONFIG = SchemathesisConfig.from_dict({
-    "seed": SEED,
-    "generation": {"mode": "all", "deterministic": True, "database": "none"},
-    # Fuzzing only: the coverage phase alone sends hundreds of boundary cases per operation.
-    "phases": {"examples": {"enabled": False}, "coverage": {"enabled": False}, "stateful": {"enabled": False}},
-})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": SEED,
+        "generation": {"mode": "all", "deterministic": True, "database": "none"},
+        # Fuzzing only: the coverage phase alone sends hundreds of boundary cases per operation.
+        "phases": {
+            "examples": {"enabled": False},
+            "coverage": {"enabled": False},
+            "stateful": {"enabled": False},
+        },
+    }
+)
 
 
 # Loaded once, at collection, through the WSGI application: the schema needs no database.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
-FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck))
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @pytest.fixture(autouse=True)
@@ -62,17 +76,35 @@ def fuzz_data(tree):
     user = UserFactory(username="fuzz_admin", roles=[Role.ADMIN, Role.STAFF])
     cadre = CadreFactory(unit=tree["street"], name="謝允崗")
     appointment = AppointmentFactory(cadre=cadre, start_date=dt.date(2021, 3, 1))
-    case = case_create(actor=user, title="先行组织中介机构开展安全检查", description="先检查后招标。",
-                       occurred_on=dt.date(2025, 3, 1), field="audit", source="audit", subject_cadres=[cadre])
+    case = case_create(
+        actor=user,
+        title="先行组织中介机构开展安全检查",
+        description="先检查后招标。",
+        occurred_on=dt.date(2025, 3, 1),
+        field="audit",
+        source="audit",
+        subject_cadres=[cadre],
+    )
     attachment = attachment_add(case=case, actor=user, upload=SimpleUploadedFile("证据.pdf", PDF))
-    clarification = clarification_create(actor=user, cadre=cadre, report_summary="举报其收受礼金",
-                                         finding="经查不实", manner="written")
+    clarification = clarification_create(
+        actor=user,
+        cadre=cadre,
+        report_summary="举报其收受礼金",
+        finding="经查不实",
+        manner="written",
+    )
     job = Job.objects.create(kind="fuzz", created_by=user)
     return {
         "token": Token.objects.create(user=user).key,
-        "ids": {"units": tree["street"].pk, "cadres": cadre.pk, "appointments": appointment.pk,
-                "tolerance-cases": case.pk, "clarifications": clarification.pk, "users": user.pk,
-                "jobs": job.pk},
+        "ids": {
+            "units": tree["street"].pk,
+            "cadres": cadre.pk,
+            "appointments": appointment.pk,
+            "tolerance-cases": case.pk,
+            "clarifications": clarification.pk,
+            "users": user.pk,
+            "jobs": job.pk,
+        },
         "attachment_id": attachment.pk,
     }
 
@@ -101,7 +133,9 @@ def test_get_operations_answer_no_5xx_and_match_the_schema(case, fuzz_data):
 
 
 @pytest.mark.django_db
-@schema.include(method="POST", path_regex=r"^/api/v1/(units|cadres|appointments|tolerance-cases)/$").parametrize()
+@schema.include(
+    method="POST", path_regex=r"^/api/v1/(units|cadres|appointments|tolerance-cases)/$"
+).parametrize()
 @FUZZ_SETTINGS
 def test_creates_answer_no_5xx_and_match_the_schema(case, fuzz_data):
     _fuzz(case, fuzz_data)

@@ -27,7 +27,13 @@ pytestmark = pytest.mark.django_db
 NUL = "含有空字符（NUL，U+0000）"
 HUGE = str(10**30)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-LOOKS_HOLD = {"policy": True, "procedure": True, "result": True, "integrity": True, "attitude": True}
+LOOKS_HOLD = {
+    "policy": True,
+    "procedure": True,
+    "result": True,
+    "integrity": True,
+    "attitude": True,
+}
 
 
 def _client_of(user) -> APIClient:
@@ -53,9 +59,15 @@ def staff2(tree):
 
 @pytest.fixture
 def draft(staff_user, cadre_in_street):
-    return case_create(actor=staff_user, title="先行组织中介机构开展安全检查", description="先检查后招标。",
-                       occurred_on=dt.date(2025, 3, 1), field="audit", source="audit",
-                       subject_cadres=[cadre_in_street])
+    return case_create(
+        actor=staff_user,
+        title="先行组织中介机构开展安全检查",
+        description="先检查后招标。",
+        occurred_on=dt.date(2025, 3, 1),
+        field="audit",
+        source="audit",
+        subject_cadres=[cadre_in_street],
+    )
 
 
 @pytest.fixture
@@ -70,8 +82,17 @@ def investigating(draft, staff_user, staff2):
 
 def _cadre_payload(unit, **overrides):
     birth = dt.date(1985, 4, 2)
-    return {"name": "王芳", "gender": "F", "birth_date": birth.isoformat(), "id_number": make_id_number(birth, "F"),
-            "unit": unit.pk, "position_title": "科员", "post_level": "staff", "status": "active", **overrides}
+    return {
+        "name": "王芳",
+        "gender": "F",
+        "birth_date": birth.isoformat(),
+        "id_number": make_id_number(birth, "F"),
+        "unit": unit.pk,
+        "position_title": "科员",
+        "post_level": "staff",
+        "status": "active",
+        **overrides,
+    }
 
 
 def _png_header_only() -> bytes:
@@ -83,20 +104,34 @@ def _png_header_only() -> bytes:
 # NUL: refused wherever it comes in ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, param", [
-    ("/api/v1/cadres/", "q"), ("/api/v1/units/", "q"), ("/api/v1/tolerance-cases/", "q"),
-    ("/api/v1/clarifications/", "q"), ("/api/v1/cadres/", "status"), ("/api/v1/units/", "a\x00b"),
-])
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/api/v1/cadres/", "q"),
+        ("/api/v1/units/", "q"),
+        ("/api/v1/tolerance-cases/", "q"),
+        ("/api/v1/clarifications/", "q"),
+        ("/api/v1/cadres/", "status"),
+        ("/api/v1/units/", "a\x00b"),
+    ],
+)
 def test_nul_in_an_api_query_string_is_400_naming_the_parameter(admin_api, tree, url, param):
     response = admin_api.get(url, {param: "济\x00南"})
     assert response.status_code == 400
     assert NUL in response.json()[param.replace("\x00", "\\x00")][0]
 
 
-@pytest.mark.parametrize("url, param", [
-    ("/units/", "q"), ("/units/autocomplete/", "q"), ("/cadres/autocomplete/", "q"), ("/cadres/", "q"),
-    ("/tolerance/", "q"), ("/notifications/", "unread"),
-])
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/units/", "q"),
+        ("/units/autocomplete/", "q"),
+        ("/cadres/autocomplete/", "q"),
+        ("/cadres/", "q"),
+        ("/tolerance/", "q"),
+        ("/notifications/", "unread"),
+    ],
+)
 def test_nul_in_a_page_query_string_is_400_naming_the_parameter(client, admin_user, url, param):
     client.force_login(admin_user)
     response = client.get(url, {param: "济\x00南"})
@@ -105,13 +140,18 @@ def test_nul_in_a_page_query_string_is_400_naming_the_parameter(client, admin_us
     assert NUL in page and f"参数“{param}”" in page
 
 
-@pytest.mark.parametrize("url, field, payload", [
-    ("/api/v1/units/", "name", {"code": "NUL-1", "kind": "town", "category": "social"}),
-    ("/api/v1/units/", "code", {"name": "单位", "kind": "town", "category": "social"}),
-    ("/api/v1/cadres/", "name", None),
-    ("/api/v1/cadres/", "position_title", None),
-])
-def test_nul_in_a_json_body_is_400_naming_the_field_and_saves_nothing(admin_api, tree, url, field, payload):
+@pytest.mark.parametrize(
+    "url, field, payload",
+    [
+        ("/api/v1/units/", "name", {"code": "NUL-1", "kind": "town", "category": "social"}),
+        ("/api/v1/units/", "code", {"name": "单位", "kind": "town", "category": "social"}),
+        ("/api/v1/cadres/", "name", None),
+        ("/api/v1/cadres/", "position_title", None),
+    ],
+)
+def test_nul_in_a_json_body_is_400_naming_the_field_and_saves_nothing(
+    admin_api, tree, url, field, payload
+):
     payload = _cadre_payload(tree["street"]) if payload is None else payload
     before = (Unit.objects.count(), Cadre.objects.count())
     response = admin_api.post(url, {**payload, field: "济\x00南"}, format="json")
@@ -121,26 +161,38 @@ def test_nul_in_a_json_body_is_400_naming_the_field_and_saves_nothing(admin_api,
 
 
 def test_nul_in_a_form_encoded_and_a_multipart_body_is_400(admin_api, staff_api, tree, draft):
-    response = admin_api.patch(f"/api/v1/units/{tree['street'].pk}/", "name=%E8%A1%97%00",
-                               content_type="application/x-www-form-urlencoded")
+    response = admin_api.patch(
+        f"/api/v1/units/{tree['street'].pk}/",
+        "name=%E8%A1%97%00",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400 and NUL in response.json()["name"][0]
-    response = staff_api.post(f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
-                              {"file": SimpleUploadedFile("证据.pdf", PDF), "description": "说明\x00"},
-                              format="multipart")
+    response = staff_api.post(
+        f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
+        {"file": SimpleUploadedFile("证据.pdf", PDF), "description": "说明\x00"},
+        format="multipart",
+    )
     assert response.status_code == 400 and NUL in response.json()["description"][0]
     assert not CaseAttachment.objects.exists()
 
 
-@pytest.mark.parametrize("criteria", [
-    {**LOOKS_HOLD, "notes": {"policy": "经集体研究\x00"}},
-    {**LOOKS_HOLD, "situations": ["E\x0001"]},
-    {**LOOKS_HOLD, "notes\x00": {}},
-])
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {**LOOKS_HOLD, "notes": {"policy": "经集体研究\x00"}},
+        {**LOOKS_HOLD, "situations": ["E\x0001"]},
+        {**LOOKS_HOLD, "notes\x00": {}},
+    ],
+)
 @pytest.mark.parametrize("as_form", [False, True], ids=["json", "form-field-json-text"])
-def test_nul_inside_the_criteria_is_400_however_the_json_arrives(staff2, investigating, criteria, as_form):
+def test_nul_inside_the_criteria_is_400_however_the_json_arrives(
+    staff2, investigating, criteria, as_form
+):
     url = f"/api/v1/tolerance-cases/{investigating.pk}/propose/"
     payload = {"criteria": criteria, "recommendation": "exempted"}
-    if as_form:  # JSON text in a form field: decoded by the serializer's JSONField, after the parser
+    if (
+        as_form
+    ):  # JSON text in a form field: decoded by the serializer's JSONField, after the parser
         response = _client_of(staff2).post(url, {**payload, "criteria": json.dumps(criteria)})
     else:
         response = _client_of(staff2).post(url, payload, format="json")
@@ -152,7 +204,9 @@ def test_nul_inside_the_criteria_is_400_however_the_json_arrives(staff2, investi
 
 def test_nul_in_a_page_form_is_400_and_saves_nothing(client, staff_user, tree):
     client.force_login(staff_user)
-    response = client.post(reverse("cadres:cadre-create"), _cadre_payload(tree["street"], name="王\x00芳"))
+    response = client.post(
+        reverse("cadres:cadre-create"), _cadre_payload(tree["street"], name="王\x00芳")
+    )
     assert response.status_code == 400
     assert NUL in response.content.decode() and "参数“name”" in response.content.decode()
     assert not Cadre.objects.exists()
@@ -176,21 +230,24 @@ def test_a_forged_session_cookie_is_no_session(client, api):
 # Ids and numbers beyond what the database holds ------------------------------------------------
 
 
-@pytest.mark.parametrize("url, param, value, message", [
-    ("/api/v1/cadres/", "unit", "abc", "输入整数"),
-    ("/api/v1/cadres/", "unit", "1.5", "输入整数"),
-    ("/api/v1/cadres/", "unit", "-1e300", "输入整数"),
-    ("/api/v1/cadres/", "unit", HUGE, "小于或等于"),
-    ("/api/v1/cadres/", "unit", "0", "大于或等于"),
-    ("/api/v1/cadres/", "unit_tree", "abc", "输入整数"),
-    ("/api/v1/cadres/", "unit_tree", HUGE, "小于或等于"),
-    ("/api/v1/units/", "parent", HUGE, "小于或等于"),
-    ("/api/v1/appointments/", "cadre", HUGE, "小于或等于"),
-    ("/api/v1/tolerance-cases/", "cadre", HUGE, "小于或等于"),
-    ("/api/v1/tolerance-cases/", "unit_tree", "abc", "输入整数"),
-    ("/api/v1/clarifications/", "cadre", HUGE, "小于或等于"),
-    ("/api/v1/corrections/", "case", "1e5", "输入整数"),
-])
+@pytest.mark.parametrize(
+    "url, param, value, message",
+    [
+        ("/api/v1/cadres/", "unit", "abc", "输入整数"),
+        ("/api/v1/cadres/", "unit", "1.5", "输入整数"),
+        ("/api/v1/cadres/", "unit", "-1e300", "输入整数"),
+        ("/api/v1/cadres/", "unit", HUGE, "小于或等于"),
+        ("/api/v1/cadres/", "unit", "0", "大于或等于"),
+        ("/api/v1/cadres/", "unit_tree", "abc", "输入整数"),
+        ("/api/v1/cadres/", "unit_tree", HUGE, "小于或等于"),
+        ("/api/v1/units/", "parent", HUGE, "小于或等于"),
+        ("/api/v1/appointments/", "cadre", HUGE, "小于或等于"),
+        ("/api/v1/tolerance-cases/", "cadre", HUGE, "小于或等于"),
+        ("/api/v1/tolerance-cases/", "unit_tree", "abc", "输入整数"),
+        ("/api/v1/clarifications/", "cadre", HUGE, "小于或等于"),
+        ("/api/v1/corrections/", "case", "1e5", "输入整数"),
+    ],
+)
 def test_a_bad_id_in_a_filter_is_400_naming_the_filter(admin_api, url, param, value, message):
     response = admin_api.get(url, {param: value})
     assert response.status_code == 400
@@ -208,10 +265,18 @@ def test_a_bad_filter_on_a_detail_is_400_not_a_500(admin_api, cadre_in_street):
     assert response.status_code == 400 and "小于或等于" in response.json()["unit"][0]
 
 
-@pytest.mark.parametrize("url", [
-    f"/api/v1/cadres/{HUGE}/", f"/api/v1/units/{HUGE}/history/", f"/api/v1/tolerance-cases/{HUGE}/",
-    "/api/v1/cadres/abc/", f"/cadres/{HUGE}/", f"/units/{HUGE}/children/", f"/tolerance/{HUGE}/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/cadres/{HUGE}/",
+        f"/api/v1/units/{HUGE}/history/",
+        f"/api/v1/tolerance-cases/{HUGE}/",
+        "/api/v1/cadres/abc/",
+        f"/cadres/{HUGE}/",
+        f"/units/{HUGE}/children/",
+        f"/tolerance/{HUGE}/",
+    ],
+)
 def test_an_id_that_cannot_exist_in_the_path_is_404(client, admin_api, admin_user, url):
     if url.startswith("/api/"):
         response = admin_api.get(url)
@@ -238,10 +303,20 @@ def test_the_unit_tree_takes_any_offset(client, admin_user, tree, offset):
 
 @pytest.mark.parametrize("field", ["subject_cadres", "subject_units"])
 @pytest.mark.parametrize("value", [HUGE, str(MAX_ID + 1), "²"])
-def test_a_case_form_subject_id_beyond_the_database_is_a_form_error(client, staff_user, tree, field, value):
+def test_a_case_form_subject_id_beyond_the_database_is_a_form_error(
+    client, staff_user, tree, field, value
+):
     client.force_login(staff_user)
-    response = client.post(reverse("fault_tolerance:case-create"), {
-        "title": "测试事项", "occurred_on": "2025-03-01", "field": "audit", "source": "audit", field: [value]})
+    response = client.post(
+        reverse("fault_tolerance:case-create"),
+        {
+            "title": "测试事项",
+            "occurred_on": "2025-03-01",
+            "field": "audit",
+            "source": "audit",
+            field: [value],
+        },
+    )
     assert response.status_code == 200
     assert "不存在或不在您的管辖范围内" in response.content.decode()
     assert not Case.objects.exists()
@@ -280,11 +355,14 @@ def test_a_page_list_takes_any_page_number(client, admin_user, cadre_in_street, 
 # Bodies that cannot be parsed, and values too long -------------------------------------------
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"{", "请求内容不是有效的 JSON"),
-    (b'{"name": "\xff\xfe"}', "请求内容不是有效的 JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "JSON 嵌套层次过深"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"{", "请求内容不是有效的 JSON"),
+        (b'{"name": "\xff\xfe"}', "请求内容不是有效的 JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "JSON 嵌套层次过深"),
+    ],
+)
 @pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/cadres/", "/api/v1/auth/token/"])
 def test_a_body_that_cannot_be_parsed_is_400_in_chinese(admin_api, url, body, message):
     response = admin_api.post(url, body, content_type="application/json")
@@ -293,14 +371,19 @@ def test_a_body_that_cannot_be_parsed_is_400_in_chinese(admin_api, url, body, me
 
 
 def test_a_broken_multipart_body_is_400_in_chinese(staff_api, draft):
-    response = staff_api.post(f"/api/v1/tolerance-cases/{draft.pk}/attachments/", b"--x\r\nbroken",
-                              content_type="multipart/form-data")
+    response = staff_api.post(
+        f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
+        b"--x\r\nbroken",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
     assert "无法解析上传的表单数据" in response.json()["detail"]
 
 
 def test_an_over_long_username_is_refused_before_a_login_attempt_is_recorded(api, client):
-    response = api.post("/api/v1/auth/token/", {"username": "张" * 5000, "password": "x"}, format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "张" * 5000, "password": "x"}, format="json"
+    )
     assert response.status_code == 400 and "150" in response.json()["username"][0]
     response = client.post(reverse("login"), {"username": "张" * 5000, "password": "x"})
     assert response.status_code == 200 and "150" in response.content.decode()
@@ -308,20 +391,35 @@ def test_an_over_long_username_is_refused_before_a_login_attempt_is_recorded(api
 
 
 def test_an_over_long_value_is_a_field_error(admin_api, staff_api, tree, cadre_in_street):
-    response = admin_api.post("/api/v1/units/", {"name": "长" * 10_000, "code": "LONG", "kind": "town",
-                                                 "category": "social"}, format="json")
+    response = admin_api.post(
+        "/api/v1/units/",
+        {"name": "长" * 10_000, "code": "LONG", "kind": "town", "category": "social"},
+        format="json",
+    )
     assert response.status_code == 400 and "name" in response.json()
-    response = staff_api.post("/api/v1/clarifications/", {
-        "cadre": cadre_in_street.pk, "report_summary": "举报", "finding": "不实", "manner": "written",
-        "malicious": True, "accuser_name": "张" * 61}, format="json")
+    response = staff_api.post(
+        "/api/v1/clarifications/",
+        {
+            "cadre": cadre_in_street.pk,
+            "report_summary": "举报",
+            "finding": "不实",
+            "manner": "written",
+            "malicious": True,
+            "accuser_name": "张" * 61,
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "60" in response.json()["accuser_name"][0]
     assert not Clarification.objects.exists()
 
 
 @pytest.mark.parametrize("distinctions", [[[1]], [{"a": 1}], [1.0], [True], [4], "1"])
 def test_distinctions_of_the_wrong_shape_are_400(staff2, investigating, distinctions):
-    response = _client_of(staff2).post(f"/api/v1/tolerance-cases/{investigating.pk}/propose/", {
-        "criteria": {**LOOKS_HOLD, "distinctions": distinctions}, "recommendation": "exempted"}, format="json")
+    response = _client_of(staff2).post(
+        f"/api/v1/tolerance-cases/{investigating.pk}/propose/",
+        {"criteria": {**LOOKS_HOLD, "distinctions": distinctions}, "recommendation": "exempted"},
+        format="json",
+    )
     assert response.status_code == 400
     assert "三个区分开来" in response.json()["criteria"][0]
 
@@ -330,18 +428,23 @@ def test_distinctions_of_the_wrong_shape_are_400(staff2, investigating, distinct
 
 
 def test_a_date_that_does_not_exist_is_a_field_error(admin_api, client, staff_user, tree):
-    response = admin_api.post("/api/v1/cadres/", _cadre_payload(tree["street"], birth_date="2025-02-30"),
-                              format="json")
+    response = admin_api.post(
+        "/api/v1/cadres/", _cadre_payload(tree["street"], birth_date="2025-02-30"), format="json"
+    )
     assert response.status_code == 400 and "日期格式错误" in response.json()["birth_date"][0]
     client.force_login(staff_user)
-    response = client.post(reverse("cadres:cadre-create"), _cadre_payload(tree["street"], birth_date="2025-02-30"))
+    response = client.post(
+        reverse("cadres:cadre-create"), _cadre_payload(tree["street"], birth_date="2025-02-30")
+    )
     assert response.status_code == 200 and "输入一个有效的日期" in response.content.decode()
     assert not Cadre.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["謝允崗", "王😀", "𠮷野家", "阿卜杜勒·艾合买提"])
 def test_names_in_any_script_round_trip(admin_api, tree, name):
-    response = admin_api.post("/api/v1/cadres/", _cadre_payload(tree["street"], name=name), format="json")
+    response = admin_api.post(
+        "/api/v1/cadres/", _cadre_payload(tree["street"], name=name), format="json"
+    )
     assert response.status_code == 201, response.json()
     assert Cadre.objects.get(pk=response.json()["id"]).name == name
     assert admin_api.get("/api/v1/cadres/", {"q": name}).json()["results"][0]["name"] == name
@@ -350,24 +453,33 @@ def test_names_in_any_script_round_trip(admin_api, tree, name):
 # Uploads, states and scope ---------------------------------------------------------------------
 
 
-def test_an_upload_over_the_limit_is_413_through_the_api_and_explained_on_the_page(client, staff_api, staff_user,
-                                                                                    tree, draft):
+def test_an_upload_over_the_limit_is_413_through_the_api_and_explained_on_the_page(
+    client, staff_api, staff_user, tree, draft
+):
     Policy.objects.create(jurisdiction=tree["district"], attachment_max_mb=10)
     twelve_mb = PDF + b"0" * (12 * 1024 * 1024)
-    response = staff_api.post(f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
-                              {"file": SimpleUploadedFile("证据.pdf", twelve_mb)}, format="multipart")
+    response = staff_api.post(
+        f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
+        {"file": SimpleUploadedFile("证据.pdf", twelve_mb)},
+        format="multipart",
+    )
     assert response.status_code == 413
     assert response.json()["detail"] == "文件大小 12.0 MB，超过 10 MB 的上限。"
     client.force_login(staff_user)
-    response = client.post(reverse("fault_tolerance:attachment-upload", args=[draft.pk]),
-                           {"evidence": SimpleUploadedFile("证据.pdf", twelve_mb)})
+    response = client.post(
+        reverse("fault_tolerance:attachment-upload", args=[draft.pk]),
+        {"evidence": SimpleUploadedFile("证据.pdf", twelve_mb)},
+    )
     assert response.status_code == 400 and "超过 10 MB 的上限" in response.content.decode()
     assert not CaseAttachment.objects.exists()
 
 
 def test_a_broken_file_is_refused_with_the_accepted_types(staff_api, draft):
-    response = staff_api.post(f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
-                              {"file": SimpleUploadedFile("照片.png", _png_header_only())}, format="multipart")
+    response = staff_api.post(
+        f"/api/v1/tolerance-cases/{draft.pk}/attachments/",
+        {"file": SimpleUploadedFile("照片.png", _png_header_only())},
+        format="multipart",
+    )
     assert response.status_code == 400
     assert "不支持的文件类型" in response.json()["file"][0]
 
@@ -385,10 +497,21 @@ def test_an_action_in_the_wrong_state_is_409_with_the_state(client, staff_api, s
 def test_ids_out_of_scope_are_404_or_not_found(client, staff_api, staff_user, tree):
     outsider = CadreFactory(unit=tree["other"], name="鹤山干部")
     assert staff_api.get(f"/api/v1/cadres/{outsider.pk}/").status_code == 404
-    assert staff_api.patch(f"/api/v1/cadres/{outsider.pk}/", {"name": "改"}, format="json").status_code == 404
+    assert (
+        staff_api.patch(f"/api/v1/cadres/{outsider.pk}/", {"name": "改"}, format="json").status_code
+        == 404
+    )
     client.force_login(staff_user)
     assert client.get(f"/cadres/{outsider.pk}/").status_code == 404
-    response = staff_api.post("/api/v1/tolerance-cases/", {
-        "title": "越权", "occurred_on": "2025-03-01", "field": "audit", "source": "audit",
-        "subject_cadres": [outsider.pk]}, format="json")
+    response = staff_api.post(
+        "/api/v1/tolerance-cases/",
+        {
+            "title": "越权",
+            "occurred_on": "2025-03-01",
+            "field": "audit",
+            "source": "audit",
+            "subject_cadres": [outsider.pk],
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "对象不存在" in response.json()["subject_cadres"][0]

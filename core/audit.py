@@ -76,8 +76,10 @@ def audit_record(*, obj: models.Model, actor, action: str, changes: dict) -> Aud
     _lock_chain()
     prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(obj.__class__)
     entry = AuditEntry(
-        content_type=ContentType.objects.get_for_model(obj.__class__),
+        content_type=content_type,
+        object_type=f"{content_type.app_label}.{content_type.model}",
         object_id=obj.pk,
         object_repr=str(obj)[:200],
         actor=actor_user,

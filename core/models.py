@@ -73,6 +73,10 @@ class AuditEntry(models.Model):
     it (`manage.py audit_verify`)."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # The object's type as "app_label.model" when the entry was written. The hash covers
+    # this text, not the content type row, so a model that moves to another app (its
+    # content type relabelled) leaves every earlier entry verifiable.
+    object_type = models.CharField(max_length=100)
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=200, blank=True)
     actor = models.ForeignKey(
@@ -94,10 +98,9 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
 
     def compute_hash(self, prev_hash: str) -> str:
-        ct = ContentType.objects.get_for_id(self.content_type_id)
         payload = [
             prev_hash,
-            f"{ct.app_label}.{ct.model}",
+            self.object_type,
             int(self.object_id),
             self.actor_username,
             self.at.astimezone(dt.timezone.utc).isoformat(),

@@ -138,7 +138,7 @@ class CadreViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixin
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         cadre = self.get_object()
-        page = self.paginate_queryset(cadre_timeline(cadre=cadre))
+        page = self.paginate_queryset(cadre_timeline(cadre=cadre, user=request.user))
         return self.get_paginated_response(TimelineEntrySerializer(page, many=True).data)
 
 

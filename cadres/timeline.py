@@ -4,7 +4,10 @@ from .models import Appointment
 
 
 @register
-def appointments(cadre) -> list[dict]:
+def appointments(cadre, user, limit: int) -> list[dict]:
+    """The cadre's appointments: whoever may open the cadre (the caller checked) may read them."""
+    rows = (Appointment.objects.filter(cadre=cadre).select_related("unit")
+            .order_by("-start_date", "-id")[:limit])
     return [
         {
             "date": a.start_date,
@@ -14,5 +17,5 @@ def appointments(cadre) -> list[dict]:
                                            a.exceptional_reason] if x),
             "object_id": a.pk,
         }
-        for a in Appointment.objects.filter(cadre=cadre).select_related("unit").order_by("start_date", "id")
+        for a in rows
     ]

@@ -20,6 +20,7 @@ from .models import Cadre, Unit
 PAGE_SIZE = 50
 TREE_BATCH = 100  # children loaded per click in the unit tree
 AUTOCOMPLETE_LIMIT = 20
+CADRE_PAGE_TIMELINE = 50  # newest timeline entries on the cadre page; the API pages through more
 EDIT_ROLES = (Role.STAFF, Role.ADMIN)
 
 
@@ -154,7 +155,7 @@ def cadre_detail(request, pk: int):
         # The whole ID number only here, and only for administrators.
         "id_number": cadre.id_number if request.user.is_admin else cadre.id_number_masked,
         "tag_labels": [label for value, label in Cadre.Tag.choices if value in (cadre.tags or [])],
-        "timeline": cadre_timeline(cadre=cadre),
+        "timeline": cadre_timeline(cadre=cadre, user=request.user, limit=CADRE_PAGE_TIMELINE),
         "appointments": selectors.appointment_list(user=request.user, filters={"cadre": cadre.pk}),
         "can_edit": can_edit,
         "appointment_form": AppointmentForm(user=request.user, prefix="appt") if can_edit else None,

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .audit import object_history
+from . import history
 from .errors import Conflict, PayloadTooLarge
 from .input import nul_fields, nul_message
 from .models import AuditEntry, Role
@@ -77,8 +77,10 @@ class HistoryMixin:
     @action(detail=True, methods=["get"], url_path="history")
     def history(self, request, pk=None):
         obj = self.get_object()
-        page = self.paginate_queryset(object_history(obj=obj).only(
-            "id", "at", "actor_username", "action", "changes"))
+        entries, rule = history.visible_entries(obj=obj, user=request.user)
+        page = self.paginate_queryset(entries.only("id", "at", "actor_username", "action", "changes"))
+        for entry in page:
+            rule.show(entry)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 

@@ -39,7 +39,14 @@ def unit_scope(user) -> QuerySet:
 
 
 def unit_in_scope(user, unit) -> bool:
-    paths = scope_paths(user)
-    if paths is None:
+    """scope_q for one unit."""
+    return paths_in_scope(user, [unit.path])
+
+
+def paths_in_scope(user, paths) -> bool:
+    """Whether any of the given unit tree paths lies in the user's scope: scope_q for objects
+    whose units the caller has already read."""
+    scope = scope_paths(user)
+    if scope is None:
         return True
-    return any(unit.path.startswith(p) for p in paths)
+    return any(path.startswith(s) for path in paths for s in scope)

@@ -1,12 +1,17 @@
-"""The home page, jobs, and the two pieces every app's HTML views share:
-RoleRequiredMixin and ServiceFormView."""
+"""The home page, jobs, and what every app's HTML views share: RoleRequiredMixin,
+ServiceFormView and `form_refusals`, the one path from a service's refusal to the page."""
+
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.generic import FormView
+
+from .errors import Conflict, PayloadTooLarge
 
 from .forms import add_service_errors
 from .models import Job, Role
@@ -30,9 +35,53 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# A service's refusals and the status a page answers them with, as the API does.
+REFUSAL_STATUS = {ValidationError: 400, Conflict: 409, PermissionDenied: 403, PayloadTooLarge: 413}
+REFUSALS = tuple(REFUSAL_STATUS)
+
+
+class Refusal:
+    """What form_refusals caught: falsy until a service refused, then `status` says how."""
+
+    status: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.status is not None
+
+
+def add_refusal(form, exc: Exception, field: str | None = None) -> None:
+    """Put a service's refusal on the form: a ValidationError's messages inline where the form
+    has the field, any other refusal's message on `field` (or at the top of the form)."""
+    if isinstance(exc, ValidationError):
+        add_service_errors(form, exc)
+        return
+    message = getattr(exc, "message", None) or str(exc) or _("您无权执行此操作。")
+    form.add_error(field if field in form.fields else None, message)
+
+
+@contextmanager
+def form_refusals(form, field: str | None = None):
+    """Run a service call; a ValidationError, Conflict, PermissionDenied or PayloadTooLarge
+    becomes the form's errors and `refusal.status` 400, 409, 403 or 413. The service being
+    atomic, nothing was saved. For function views:
+
+        with form_refusals(form) as refused:
+            services.something(...)
+        if not refused:
+            return redirect(...)
+        return render(request, template, {"form": form}, status=refused.status)
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except REFUSALS as exc:
+        refusal.status = next(code for kind, code in REFUSAL_STATUS.items() if isinstance(exc, kind))
+        add_refusal(form, exc, field)
+
+
 class ServiceFormView(RoleRequiredMixin, FormView):
-    """A form checks the shape; `perform(form)` calls the service. A ValidationError from the
-    service goes back onto the form as inline errors, and (the service being atomic) nothing is saved."""
+    """A form checks the shape; `perform(form)` calls the service. A refusal of the service goes
+    back onto the form (form_refusals) with its status; a form that fails its own checks is a 400."""
 
     success_message = ""
 
@@ -41,14 +90,16 @@ class ServiceFormView(RoleRequiredMixin, FormView):
         raise NotImplementedError
 
     def form_valid(self, form):
-        try:
+        with form_refusals(form) as refused:
             self.object = self.perform(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+        if refused:
+            return self.form_invalid(form, status=refused.status)
         if self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(self.get_success_url())
+
+    def form_invalid(self, form, status: int = 400):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def get_success_url(self):
         return self.object.get_absolute_url()

@@ -12,7 +12,7 @@ from cadres.idnumber import mask
 from core.api import HasRole, HistoryMixin, JSONField
 from core.models import Role, User
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
 from .models import Case, CaseAttachment, Clarification, Correction, Outcome
 from .services.attachments import DOC, DOCX, IMAGES, OFD, PDF, XLS, XLSX
@@ -20,11 +20,6 @@ from .services.attachments import DOC, DOCX, IMAGES, OFD, PDF, XLS, XLSX
 WORKFLOW_ROLES = (Role.STAFF, Role.CADRE, Role.REVIEWER, Role.LIAISON)
 # What a downloaded evidence file is served as: the type its content was recognised as.
 EVIDENCE_MEDIA_TYPES = [kind.mime for kind in (PDF, DOC, XLS, DOCX, XLSX, OFD)] + list(IMAGES)
-
-
-def _sees_votes(user) -> bool:
-    """Who voted what is for the people running the case, not for the cadre it is about."""
-    return user.is_admin or any(user.has_role(r) for r in (Role.STAFF, Role.REVIEWER, Role.LIAISON))
 
 
 # Cases -------------------------------------------------------------------------------
@@ -110,11 +105,21 @@ class CaseDetailSerializer(CaseSerializer):
 
     def to_representation(self, case):
         data = super().to_representation(case)
-        if not _sees_votes(self.context["request"].user):
+        user = self.context["request"].user
+        sight = permissions.vote_sight(user, case)
+        if sight == permissions.SEES_NONE:
+            # The outcome only: no votes, no panel, nobody who cast one (permissions).
             data.pop("votes")
             data.pop("panel")
             for decision in data["decisions"]:
                 decision.pop("votes")
+                decision.pop("decided_by")
+        elif sight == permissions.SEES_AS_PANEL:
+            decided = {d.round for d in case.decisions.all()}
+            visible = {v.pk for v in case.votes.all()
+                       if permissions.can_see_vote(user, v, sight=sight, decided_rounds=decided)}
+            data["votes"] = [row for row, vote in zip(data["votes"], case.votes.all(), strict=True)
+                             if vote.pk in visible]
         return data
 
 

@@ -16,6 +16,15 @@ class FaultToleranceConfig(AppConfig):
     def ready(self) -> None:
         from core.workdays import calendar_changed
 
+        from core import history as core_history
+
+        from . import history, permissions
         from . import timeline  # noqa: F401  registers the timeline providers
+        from .models import Case, Sanction
+
+        core_history.register(Case, actions=history.CaseHistoryAction, describe=history.describe_case_change,
+                              redact=permissions.case_history_redaction)
+        core_history.register(Sanction, actions=history.SanctionHistoryAction,
+                              describe=history.describe_sanction_change)
 
         calendar_changed.connect(_recount_deadlines, dispatch_uid="fault_tolerance.recount_deadlines")

@@ -1,16 +1,30 @@
-"""Case and sanction history in words. The services record, beside the models' fields, keys
-of their own ("vote:<username>", "votes", "panel_round_<n>", "attachments",
-"reuse_appointment") and JSON fields (criteria, deadline notes) whose raw form means nothing
-to a reader. The history panel (core.templatetags.dandang.history_entries) asks the model's
-describe_history_change first; None means "show it as a plain field"."""
+"""Case and sanction history in words, registered with core.history by the app's ready().
+
+The services record, beside the models' fields, actions of their own (CaseHistoryAction,
+SanctionHistoryAction) and keys of their own ("vote:<username>", "votes", "panel_round_<n>",
+"attachments", "reuse_appointment") and JSON fields (criteria, deadline notes) whose raw
+form means nothing to a reader. core.history asks describe_*_change first; None means "show
+it as a plain field". Who may read which entry is fault_tolerance.permissions'."""
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import LOOKS, Case, Outcome
 
 NONE = "—"
+
+# What a case's history records: the workflow's actions and the services' own.
+CaseHistoryAction = models.TextChoices("CaseHistoryAction", [
+    *[(action.name, (action.value, action.label)) for action in Case.Action],
+    ("ATTACHMENT", ("attachment", gettext_lazy("补充证据材料"))),
+    ("PANEL", ("panel", gettext_lazy("确定审议组"))),
+    ("DEADLINES", ("deadlines", gettext_lazy("重新计算期限"))),
+])
+
+SanctionHistoryAction = models.TextChoices("SanctionHistoryAction", [("REUSE", ("reuse", gettext_lazy("重新使用")))])
 
 
 def _outcome(value) -> str:

@@ -186,11 +186,6 @@ class Case(models.Model):
         (State.APPEALED, Action.VOTE): (State.APPEALED, (Role.REVIEWER,)),
         (State.APPEALED, Action.DECIDE): (State.DECIDED, (Role.REVIEWER,)),
     }
-    # The history panel's words for what the case services record (fault_tolerance.history).
-    HISTORY_ACTION_LABELS = {
-        **dict(Action.choices), "attachment": _("补充证据材料"), "panel": _("确定审议组"),
-        "deadlines": _("重新计算期限"),
-    }
     # The date field each move stamps.
     STEP_DATES = {
         Action.SUBMIT: "submitted_on", Action.ACCEPT: "accepted_on", Action.REJECT: "rejected_on",
@@ -210,6 +205,10 @@ class Case(models.Model):
                                    State.PROPOSED, State.OPINION, State.APPEALED})
     # States whose outcome is final for now (an appeal may still replace it).
     DECIDED_STATES = frozenset({State.DECIDED, State.NOTIFIED, State.CLOSED})
+    # States in which an exempting outcome (免责) protects the case's subjects: decided, and under
+    # appeal, since an appeal keeps the decision until a new one is made. protects_q/protects
+    # are the one rule the page, the protection panel and the incentives ledger ask.
+    PROTECTING_STATES = DECIDED_STATES | {State.APPEALED}
 
     title = models.CharField(_("事项名称"), max_length=200)
     description = models.TextField(_("事实经过"), blank=True, default="")
@@ -300,16 +299,20 @@ class Case(models.Model):
         except NoReverseMatch:  # the HTML pages come later; until then the API is the page
             return f"/api/v1/tolerance-cases/{self.pk}/"
 
+    @classmethod
+    def protects_q(cls, prefix: str = "") -> models.Q:
+        """Cases (reached through prefix, e.g. "case__") whose outcome protects their subjects."""
+        return models.Q(**{f"{prefix}outcome": Outcome.EXEMPTED, f"{prefix}state__in": cls.PROTECTING_STATES})
+
+    @property
+    def protects(self) -> bool:
+        """protects_q for this case."""
+        return self.outcome == Outcome.EXEMPTED and self.state in self.PROTECTING_STATES
+
     @property
     def deadlines(self) -> dict:
         return {"intake_due": self.intake_due, "decision_due": self.decision_due,
                 "appeal_due": self.appeal_due}
-
-    @classmethod
-    def describe_history_change(cls, name: str, old, new) -> tuple[str, str, str] | None:
-        from .history import describe_case_change
-
-        return describe_case_change(name, old, new)
 
     def looks_failed(self) -> list[str]:
         """The five looks that do not hold (an empty list when all five do)."""
@@ -534,7 +537,6 @@ class Sanction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     AUDITED = ("cadre", "kind", "decided_on", "document_number", "reason")
-    HISTORY_ACTION_LABELS = {"reuse": _("重新使用")}
 
     class Meta:
         verbose_name = _("处分")
@@ -546,12 +548,6 @@ class Sanction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("fault_tolerance:cadre-sanctions", args=[self.cadre_id]) + f"#sanction-{self.pk}"
-
-    @classmethod
-    def describe_history_change(cls, name: str, old, new) -> tuple[str, str, str] | None:
-        from .history import describe_sanction_change
-
-        return describe_sanction_change(name, old, new)
 
     @property
     def effect_ends_on(self) -> dt.date:

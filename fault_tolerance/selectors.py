@@ -7,7 +7,8 @@ Who sees a case:
 - reviewers: cases whose panel (either round) they sit on;
 - liaisons: cases sent to them, from the proposal on: to them by name, or, when the case
   names no liaison, to every liaison whose scope covers a subject;
-- a cadre account: the cases about its own cadre record."""
+- a cadre account: the cases about its own cadre record.
+(fault_tolerance.permissions holds these rules; every read here asks it.)"""
 
 import datetime as dt
 from functools import cached_property
@@ -21,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Unit
 from core.models import Role, User
-from core.scoping import scope_paths, scope_q
 from core.workdays import CalendarNotCovered, add_working_days
 
+from . import permissions
 from .filters import CaseFilter, ClarificationFilter, CorrectionFilter, SanctionFilter
 from .models import (
     LEADING_POST_LEVELS,
@@ -50,46 +51,12 @@ def _filtered(filterset_class, data, queryset):
     return filterset.qs
 
 
-# Visibility ------------------------------------------------------------------
-
-
-def subjects_in_scope_q(user) -> Q:
-    """Cases with a subject unit, or a subject cadre's unit, in the user's scope."""
-    paths = scope_paths(user)
-    if paths is None:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    units = Case.subject_units.through.objects.filter(case_id=OuterRef("pk")).filter(scope_q(user, "unit"))
-    cadres = Case.subject_cadres.through.objects.filter(case_id=OuterRef("pk")).filter(
-        scope_q(user, "cadre__unit"))
-    return Q(Exists(units)) | Q(Exists(cadres))
-
-
-def case_visibility_q(user) -> Q:
-    """The cases the user may see (see the module's docstring)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_admin:
-        return Q()
-    not_draft = ~Q(state=State.DRAFT)
-    q = Q(created_by=user)
-    if user.has_role(Role.STAFF):
-        q |= not_draft & subjects_in_scope_q(user)
-    if user.has_role(Role.REVIEWER):
-        q |= Q(Exists(PanelMember.objects.filter(case_id=OuterRef("pk"), reviewer=user)))
-    if user.has_role(Role.LIAISON):
-        q |= Q(state__in=Case.SENT_TO_LIAISON_STATES) & (
-            Q(liaison=user) | (Q(liaison__isnull=True) & subjects_in_scope_q(user)))
-    if user.has_role(Role.CADRE) and user.cadre_id:
-        q |= not_draft & Q(Exists(Case.subject_cadres.through.objects.filter(
-            case_id=OuterRef("pk"), cadre_id=user.cadre_id)))
-    return q
+# Visibility: fault_tolerance.permissions decides; these read through it. ------------------
 
 
 def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     """Cases the user may see, filtered, newest first; raises ValidationError on a bad filter."""
-    qs = (Case.objects.filter(case_visibility_q(user))
+    qs = (Case.objects.filter(permissions.case_visible_q(user))
           .select_related("created_by", "jurisdiction")
           .prefetch_related("subject_cadres", "subject_units"))
     return _filtered(CaseFilter, filters, qs).order_by("-id")
@@ -148,14 +115,6 @@ def lowest_common_unit(paths: list[str]) -> Unit | None:
 
 def _ancestor_ids(paths: list[str]) -> set[int]:
     return {int(part) for path in paths for part in path.strip("/").split("/") if part}
-
-
-def covers(user, paths: list[str]) -> bool:
-    """Whether any of the given unit paths lies in the user's scope."""
-    scope = scope_paths(user)
-    if scope is None:
-        return True
-    return any(path.startswith(s) for path in paths for s in scope)
 
 
 def covering_users(*, case: Case, role: str, paths: list[str] | None = None) -> list[User]:
@@ -238,7 +197,7 @@ class CaseSubjects:
         return self._ids[1]
 
     def covered_by(self, user) -> bool:
-        return covers(user, self.paths)
+        return permissions.covers(user, self.paths)
 
     def recusal(self, user) -> str | None:
         return recusal_reason(case=self.case, user=user, subject_cadre_ids=self.cadre_ids,
@@ -270,15 +229,15 @@ def action_refusal(case: Case, action: str, user, *, subjects: CaseSubjects | No
             return _("您不是本案本轮审议组成员。")
         return subjects.recusal(user)
     if action == Case.Action.OPINION:
-        sent_to_user = case.liaison_id == user.pk if case.liaison_id else subjects.covered_by(user)
-        return None if sent_to_user else _("本案未送您出具意见。")
+        sent = permissions.is_sent_to_liaison(user, case, subjects.paths)
+        return None if sent else _("本案未送您出具意见。")
     if action == Case.Action.APPEAL:
         own = user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
         on_behalf = user.has_role(Role.STAFF) and subjects.covered_by(user)
         return None if own or on_behalf else _("只有容错对象本人或管辖范围内的工作人员可以提出申诉。")
     if not (user.has_role(Role.STAFF) and subjects.covered_by(user)):
         return _("本案不在您的管辖范围内。")
-    if action in (Case.Action.ACCEPT, Case.Action.REJECT) and user.pk == case.created_by_id:
+    if action in (Case.Action.ACCEPT, Case.Action.REJECT) and not permissions.may_take_in(user, case, subjects.paths):
         return _("您是本案的填报人，不能办理本案的受理或不予受理，请由其他工作人员办理。")
     return None
 
@@ -407,10 +366,7 @@ def protected_matters(cadre: Cadre) -> QuerySet[Case]:
     """The cases that exempted the cadre (免责): no negative measure may rest on them, and
     they count against the cadre nowhere (promotion, rank, titles, reserve status, awards,
     assessments). A case under appeal keeps its decision until a new one is made."""
-    return Case.objects.filter(
-        subject_cadres=cadre, outcome="exempted",
-        state__in=[State.DECIDED, State.NOTIFIED, State.APPEALED, State.CLOSED],
-    ).order_by("-decided_on", "-id")
+    return Case.objects.filter(Case.protects_q(), subject_cadres=cadre).order_by("-decided_on", "-id")
 
 
 def is_protected(cadre: Cadre, case: Case) -> bool:
@@ -421,10 +377,8 @@ def is_protected(cadre: Cadre, case: Case) -> bool:
 def protected_cadre_ids(cadre_ids) -> set[int]:
     """Of cadre_ids, those protected by at least one exempted case (one query, for lists)."""
     through = Case.subject_cadres.through
-    return set(through.objects.filter(
-        cadre_id__in=list(cadre_ids), case__outcome="exempted",
-        case__state__in=[State.DECIDED, State.NOTIFIED, State.APPEALED, State.CLOSED],
-    ).values_list("cadre_id", flat=True).distinct())
+    return set(through.objects.filter(Case.protects_q("case__"), cadre_id__in=list(cadre_ids))
+               .values_list("cadre_id", flat=True).distinct())
 
 
 # Correction, clarification, sanctions ----------------------------------------------
@@ -434,7 +388,7 @@ def correction_list(*, user, filters: dict | None = None) -> QuerySet[Correction
     """Correction steps of the cases the user may see, plus those assigned to the user."""
     if not getattr(user, "is_authenticated", False):
         return Correction.objects.none()
-    visible = Case.objects.filter(case_visibility_q(user)).values("pk")
+    visible = Case.objects.filter(permissions.case_visible_q(user)).values("pk")
     qs = (Correction.objects.filter(Q(case__in=visible) | Q(assignee=user))
           .select_related("case", "assignee"))
     return _filtered(CorrectionFilter, filters, qs).order_by("case_id", "id")

@@ -4,12 +4,15 @@ from django.utils.translation import gettext as _
 
 from core.timeline import register
 
-from .models import Case, Clarification, Sanction
+from . import permissions, selectors
+from .models import Case
 
 
 @register
-def tolerance_cases(cadre) -> list[dict]:
-    cases = Case.objects.filter(subject_cadres=cadre).exclude(state=Case.State.DRAFT).order_by("occurred_on", "id")
+def tolerance_cases(cadre, user, limit: int) -> list[dict]:
+    """The cases about the cadre that user may open (permissions.case_visible_q), drafts aside."""
+    cases = (Case.objects.filter(permissions.case_visible_q(user), subject_cadres=cadre)
+             .exclude(state=Case.State.DRAFT).order_by("-occurred_on", "-id")[:limit])
     return [
         {
             "date": case.decided_on or case.submitted_on or case.occurred_on,
@@ -21,26 +24,27 @@ def tolerance_cases(cadre) -> list[dict]:
                 _("受容错保护，该事项不作为负面评价依据") if case.outcome == "exempted" else "",
             ] if x),
             "object_id": case.pk,
+            "url": case.get_absolute_url(),
         }
         for case in cases
     ]
 
 
 @register
-def clarifications(cadre) -> list[dict]:
+def clarifications(cadre, user, limit: int) -> list[dict]:
     return [
         {"date": c.clarified_on, "kind": "clarification", "title": _("澄清正名"),
          "detail": f"{c.get_manner_display()}：{c.finding[:80]}", "object_id": c.pk}
-        for c in Clarification.objects.filter(cadre=cadre).order_by("clarified_on", "id")
+        for c in selectors.clarification_list(user=user).filter(cadre=cadre).order_by("-clarified_on", "-id")[:limit]
     ]
 
 
 @register
-def sanctions(cadre) -> list[dict]:
+def sanctions(cadre, user, limit: int) -> list[dict]:
     return [
         {"date": s.decided_on, "kind": "sanction", "title": _("处分：%(kind)s") % {"kind": s.get_kind_display()},
          "detail": " ".join(x for x in [
              s.document_number, _("影响期至 %(date)s") % {"date": s.effect_ends_on.isoformat()}] if x),
          "object_id": s.pk}
-        for s in Sanction.objects.filter(cadre=cadre).order_by("decided_on", "id")
+        for s in selectors.sanction_list(user=user).filter(cadre=cadre).order_by("-decided_on", "-id")[:limit]
     ]

@@ -6,16 +6,15 @@ Reads only; every write goes through fault_tolerance.services."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import object_history
+from core import history
 from core.models import Role
-from core.templatetags.dandang import ACTION_LABELS
 
-from . import selectors
+from . import permissions, selectors
 from .models import DISTINCTIONS, LOOKS, Case, Outcome, PanelMember, Situation, Vote
 
 State, Action = Case.State, Case.Action
@@ -72,18 +71,20 @@ QUEUE_LIMIT = 100  # rows shown per section; the case list, filtered by state, h
 
 
 def _queue_sections(user, today: dt.date) -> list[tuple[str, QuerySet[Case]]]:
-    visible = Case.objects.filter(selectors.case_visibility_q(user))
+    visible = Case.objects.filter(permissions.case_visible_q(user))
     sections: list[tuple[str, QuerySet]] = [("draft", visible.filter(created_by=user, state=State.DRAFT))]
     if user.has_role(Role.STAFF):
-        in_scope = visible.filter(selectors.subjects_in_scope_q(user))
+        in_scope = visible.filter(permissions.subjects_in_scope_q(user))
+        # Intake waits on staff other than the filer (permissions.intake_q).
+        sections.append((State.SUBMITTED, visible.filter(permissions.intake_q(user))))
         sections += [(state, in_scope.filter(state=state))
-                     for state in (State.SUBMITTED, State.ACCEPTED, State.INVESTIGATING, State.DECIDED)]
+                     for state in (State.ACCEPTED, State.INVESTIGATING, State.DECIDED)]
         # Closing waits for the appeal window to pass: the rule the close action applies.
         sections.append((State.NOTIFIED, in_scope.filter(selectors.appeal_window_passed_q(today),
                                                          state=State.NOTIFIED)))
     if user.has_role(Role.LIAISON):
-        sent = Q(liaison=user) | (Q(liaison__isnull=True) & selectors.subjects_in_scope_q(user))
-        sections.append((State.PROPOSED, visible.filter(sent, state=State.PROPOSED)))
+        sections.append((State.PROPOSED, visible.filter(permissions.sent_to_liaison_q(user),
+                                                        state=State.PROPOSED)))
     if user.has_role(Role.REVIEWER):
         on_panel = PanelMember.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), reviewer=user)
         voted = Vote.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), voter=user)
@@ -137,29 +138,46 @@ def criteria_view(case: Case) -> dict:
             "looks_all_hold": bool(criteria) and not case.looks_failed()}
 
 
-def rounds_view(case: Case) -> list[dict]:
-    """Per round, newest first: each panel member with their vote (or none yet), any vote from
-    outside the current panel, the tally so far and the decision. Uses case_get's prefetches."""
+def rounds_view(case: Case, user) -> list[dict]:
+    """Per round, newest first, as much as this user may see of it (permissions.vote_sight):
+    each panel member with their vote (or none yet), any vote from outside the current panel,
+    the tally so far and the decision. A panel member sees their own vote and how many have
+    voted until the round is decided; whoever may not see votes sees no panel and no votes,
+    only the decision's outcome. Uses case_get's prefetches."""
     labels = dict(Outcome.choices)
+    sight = permissions.vote_sight(user, case)
+    decided = {d.round for d in case.decisions.all()}
     rounds = sorted({m.round for m in case.panel_members.all()} | {v.round for v in case.votes.all()}
-                    | {d.round for d in case.decisions.all()}, reverse=True)
+                    | decided, reverse=True)
     result = []
     for number in rounds:
+        open_round = sight == permissions.SEES_AS_PANEL and number not in decided
         votes = {v.voter_id: v for v in case.votes.all() if v.round == number}
-        members = [m.reviewer for m in case.panel_members.all() if m.round == number]
-        rows = [{"reviewer": r, "vote": votes.pop(r.pk, None)} for r in members]
-        rows += [{"reviewer": v.voter, "vote": v} for v in votes.values()]
+        cast = len(votes)
+        if sight == permissions.SEES_NONE:
+            votes = {}
+        elif open_round:
+            votes = {k: v for k, v in votes.items() if k == user.pk}
+        members = ([m.reviewer for m in case.panel_members.all() if m.round == number]
+                   if permissions.sees_panel(sight) else [])
+        # A panel member's view of an open round: their own vote; the others' are withheld,
+        # neither shown nor marked as missing (whether someone has voted is theirs too).
+        rows = [{"reviewer": r, "vote": votes.pop(r.pk, None), "withheld": open_round and r.pk != user.pk}
+                for r in members]
+        rows += [{"reviewer": v.voter, "vote": v, "withheld": False} for v in votes.values()]
         tally = {}
         for row in rows:
             if row["vote"]:
                 tally[row["vote"].choice] = tally.get(row["vote"].choice, 0) + 1
         decision = next((d for d in case.decisions.all() if d.round == number), None)
+        shows_votes = sight == permissions.SEES_ALL or (sight == permissions.SEES_AS_PANEL and not open_round)
         result.append({
-            "round": number, "rows": rows, "decision": decision,
-            "tally": [{"label": labels[o], "count": tally.get(o, 0)} for o in Outcome.values],
-            "cast": sum(tally.values()),
+            "round": number, "rows": rows, "decision": decision, "shows_votes": shows_votes,
+            "sees_panel": permissions.sees_panel(sight),
+            "tally": [{"label": labels[o], "count": tally.get(o, 0)} for o in Outcome.values] if shows_votes else [],
+            "cast": cast if permissions.sees_panel(sight) else None,
             "decision_votes": [{**v, "label": labels.get(v.get("choice"), v.get("choice"))}
-                               for v in (decision.votes if decision else [])],
+                               for v in (decision.votes if decision and shows_votes else [])],
         })
     return result
 
@@ -189,14 +207,16 @@ def _entry_detail(action: str, changes: dict) -> str:
     return ""
 
 
-def case_timeline(case: Case) -> list[dict]:
-    """The case's audit history as a timeline, oldest first: when, who, what, one line of detail."""
-    entries = object_history(obj=case).only("id", "at", "actor_username", "action", "changes")
+def case_timeline(case: Case, user) -> list[dict]:
+    """The case's audit history as this user may read it (core.history, permissions' redaction),
+    oldest first: when, who, what, one line of detail."""
+    entries, rule = history.visible_entries(obj=case, user=user)
     timeline = []
-    for entry in reversed(list(entries)):
-        label = Case.HISTORY_ACTION_LABELS.get(entry.action) or ACTION_LABELS.get(entry.action) or entry.action
+    for entry in reversed(list(entries.only("id", "at", "actor_username", "action", "changes"))):
+        rule.show(entry)
         timeline.append({"at": entry.at, "actor": entry.actor_username, "action": entry.action,
-                         "label": label, "detail": _entry_detail(entry.action, entry.changes or {})})
+                         "label": history.action_label(Case, entry.action),
+                         "detail": _entry_detail(entry.action, entry.changes or {})})
     return timeline
 
 

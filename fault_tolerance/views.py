@@ -2,11 +2,10 @@
 and view_helpers (scoped exactly as the API: a case the user may not see is 404); every
 write goes through fault_tolerance.services, whose refusals come back onto the page."""
 
-from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
@@ -15,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.errors import Conflict, PayloadTooLarge
-from core.forms import add_service_errors
 from core.models import Role
-from core.views import ServiceFormView, has_any_role
+from core.views import ServiceFormView, form_refusals, has_any_role
 
 from . import selectors, services, view_helpers
 from .forms import (
@@ -32,7 +29,7 @@ from .forms import (
     PanelForm,
     ProposalForm,
 )
-from .models import Case, Correction, Outcome
+from .models import Case, Correction
 
 PAGE_SIZE = 50
 AUTOCOMPLETE_LIMIT = 20
@@ -50,19 +47,6 @@ def _is_xhr(request) -> bool:
 def _done(request, url: str):
     """Where to go after a write: a redirect, or for an XHR upload the address to go to."""
     return JsonResponse({"redirect": url}) if _is_xhr(request) else redirect(url)
-
-
-@contextmanager
-def _refusals_as_errors(field: str | None = None):
-    """A service's Conflict, PermissionDenied or PayloadTooLarge becomes a ValidationError, so
-    the page shows it beside the form like any other refusal (the service rolled back)."""
-    try:
-        yield
-    except (Conflict, PayloadTooLarge) as exc:
-        raise ValidationError({field: exc.message} if field else exc.message) from exc
-    except PermissionDenied as exc:
-        message = str(exc) or _("您无权执行此操作。")
-        raise ValidationError({field: message} if field else message) from exc
 
 
 class _CaseFormView(ServiceFormView):
@@ -130,9 +114,8 @@ class CaseCreateView(_CaseFormView):
             fields["subject_cadres"] = [user.cadre] if user.cadre_id else []
         submit = "submit" in self.request.POST
         # All or nothing: a refused file or submission leaves no case and no file behind.
-        with _refusals_as_errors():
-            case = services.case_file(actor=user, evidence=form.cleaned_data.get("evidence") or [], submit=submit,
-                                      **fields)
+        case = services.case_file(actor=user, evidence=form.cleaned_data.get("evidence") or [], submit=submit,
+                                  **fields)
         messages.success(self.request, _("容错申请已提交。") if submit else _("容错申请已保存为草稿。"))
         return case
 
@@ -159,7 +142,7 @@ class CaseEditView(_CaseFormView):
 
     def perform(self, form):
         user, submit = self.request.user, "submit" in self.request.POST
-        with transaction.atomic(), _refusals_as_errors():
+        with transaction.atomic():
             case = services.case_update(case=self.case, actor=user, **form.service_fields())
             if submit:
                 case = services.case_transition(case=case, action=Case.Action.SUBMIT, actor=user)
@@ -233,8 +216,8 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "can_edit": selectors.may_edit_draft(case, user),
         "deadlines": view_helpers.deadline_rows(case, window),
         "criteria": view_helpers.criteria_view(case),
-        "rounds": view_helpers.rounds_view(case),
-        "timeline": view_helpers.case_timeline(case),
+        "rounds": view_helpers.rounds_view(case, user),
+        "timeline": view_helpers.case_timeline(case, user),
         "attachments": case.attachments.select_related("uploaded_by"),
         "corrections": corrections,
         "correction_form": _correction_forms(
@@ -243,7 +226,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "today": window.today,
         "policy": policy,
         "evidence_form": (evidence_form or EvidenceForm()) if may_add_evidence else None,
-        "protected": case.outcome == Outcome.EXEMPTED and case.state in Case.DECIDED_STATES,
+        "protected": case.protects,
         **panel,
     }, status=status)
 
@@ -264,16 +247,12 @@ def case_action(request, pk: int, action: str):
     form = ACTION_FORMS.get(action, NoDataForm)(request.POST, prefix=action)
     status = 400
     if form.is_valid():
-        try:
+        with form_refusals(form) as refused:
             services.case_transition(case=case, action=action, actor=request.user, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except (Conflict, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("您无权执行此操作。"))
-            status = 409 if isinstance(exc, Conflict) else 403
-        else:
+        if not refused:
             messages.success(request, _("已完成：%(action)s。") % {"action": Case.Action(action).label})
             return redirect(case.get_absolute_url())
+        status = refused.status
     # Read again: the refused action changed nothing, but the state may have moved meanwhile.
     case = selectors.case_get(user=request.user, pk=pk)
     return _render_case(request, case, bound={action: form}, status=status)
@@ -288,16 +267,12 @@ def panel_assign(request, pk: int):
     form = PanelForm(request.POST, prefix="panel", case=case, eligible=selectors.default_panel(case))
     status = 400
     if form.is_valid():
-        try:
+        with form_refusals(form) as refused:
             services.case_panel_set(case=case, actor=request.user, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except (Conflict, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc) or _("您无权执行此操作。"))
-            status = 409 if isinstance(exc, Conflict) else 403
-        else:
+        if not refused:
             messages.success(request, _("审议组已确定。"))
             return redirect(case.get_absolute_url() + "#panel")
+        status = refused.status
     case = selectors.case_get(user=request.user, pk=pk)
     return _render_case(request, case, panel_form=form, status=status)
 
@@ -340,9 +315,8 @@ class ProposalView(_CaseFormView):
         return super().get_context_data(case=self.case, **view_helpers.rules_context(self.case), **kwargs)
 
     def perform(self, form):
-        with _refusals_as_errors():
-            return services.case_transition(case=self.case, action=Case.Action.PROPOSE, actor=self.request.user,
-                                            **form.service_data())
+        return services.case_transition(case=self.case, action=Case.Action.PROPOSE, actor=self.request.user,
+                                        **form.service_data())
 
 
 # Evidence -----------------------------------------------------------------------------------
@@ -354,20 +328,19 @@ def attachment_upload(request, pk: int):
     """Add evidence files to a case, all or none (the page posts by XHR to show progress)."""
     case = selectors.case_get(user=request.user, pk=pk)
     form = EvidenceForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         if not form.cleaned_data["evidence"]:
             form.add_error("evidence", _("请选择要上传的文件。"))
         else:
-            try:
-                with _refusals_as_errors():
-                    services.attachments_add(case=case, actor=request.user, evidence=form.cleaned_data["evidence"],
-                                             description=form.cleaned_data["description"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            with form_refusals(form) as refused:
+                services.attachments_add(case=case, actor=request.user, evidence=form.cleaned_data["evidence"],
+                                         description=form.cleaned_data["description"])
+            if not refused:
                 messages.success(request, _("已上传 %(n)d 个文件。") % {"n": len(form.cleaned_data["evidence"])})
                 return _done(request, case.get_absolute_url() + "#evidence")
-    return _render_case(request, case, evidence_form=form, status=400)
+            status = refused.status
+    return _render_case(request, case, evidence_form=form, status=status)
 
 
 @login_required
@@ -393,16 +366,15 @@ def correction_add(request, pk: int):
     form = CorrectionForm(request.POST, prefix="correction",
                           steps=[c for c in Correction.Step.choices if c[0] not in recorded],
                           assignees=selectors.covering_users(case=case, role=Role.STAFF))
+    status = 400
     if form.is_valid():
-        try:
-            with _refusals_as_errors():
-                services.correction_create(actor=request.user, case=case, **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with form_refusals(form) as refused:
+            services.correction_create(actor=request.user, case=case, **form.service_data())
+        if not refused:
             messages.success(request, _("纠错步骤已登记。"))
             return redirect(case.get_absolute_url() + "#corrections")
-    return _render_case(request, case, correction_form=form, status=400)
+        status = refused.status
+    return _render_case(request, case, correction_form=form, status=status)
 
 
 @login_required
@@ -414,14 +386,12 @@ def correction_done(request, pk: int, correction_pk: int):
     if correction.case_id != case.pk:
         raise Http404
     form = CorrectionDoneForm(request.POST, request.FILES, prefix=f"c{correction.pk}")
+    status = 400
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            with _refusals_as_errors():
-                services.correction_update(correction=correction, actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        with form_refusals(form) as refused:
+            services.correction_update(correction=correction, actor=request.user, **dict(form.cleaned_data))
+        if not refused:
             messages.success(request, _("已登记完成：%(step)s。") % {"step": correction.get_step_display()})
             return redirect(case.get_absolute_url() + "#corrections")
-    return _render_case(request, case, done_form=form, status=400)
+        status = refused.status
+    return _render_case(request, case, done_form=form, status=status)

@@ -317,7 +317,7 @@ def test_a_case_form_subject_id_beyond_the_database_is_a_form_error(
             field: [value],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "不存在或不在您的管辖范围内" in response.content.decode()
     assert not Case.objects.exists()
 
@@ -436,7 +436,7 @@ def test_a_date_that_does_not_exist_is_a_field_error(admin_api, client, staff_us
     response = client.post(
         reverse("cadres:cadre-create"), _cadre_payload(tree["street"], birth_date="2025-02-30")
     )
-    assert response.status_code == 200 and "输入一个有效的日期" in response.content.decode()
+    assert response.status_code == 400 and "输入一个有效的日期" in response.content.decode()
     assert not Cadre.objects.exists()
 
 

@@ -14,34 +14,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
-from core.audit import object_history
+from core import history
 from core.models import Role
 from core.scoping import unit_scope
 
 register = template.Library()
 
 HISTORY_LIMIT = 50
-
-# Workflow actions other apps record, in words; an unknown action is shown as recorded.
-ACTION_LABELS = {
-    "create": pgettext_lazy("history action", "创建"),
-    "update": pgettext_lazy("history action", "修改"),
-    "delete": pgettext_lazy("history action", "删除"),
-    "submit": pgettext_lazy("history action", "提交"),
-    "accept": pgettext_lazy("history action", "受理"),
-    "reject": pgettext_lazy("history action", "不予受理"),
-    "investigate": pgettext_lazy("history action", "开始调查"),
-    "propose": pgettext_lazy("history action", "提出处理建议"),
-    "opinion": pgettext_lazy("history action", "纪检监察意见"),
-    "vote": pgettext_lazy("history action", "投票"),
-    "decide": pgettext_lazy("history action", "集体决定"),
-    "notify": pgettext_lazy("history action", "送达通知"),
-    "appeal": pgettext_lazy("history action", "申诉"),
-    "close": pgettext_lazy("history action", "办结"),
-    "publish": pgettext_lazy("history action", "发布"),
-}
 
 
 @register.simple_tag(takes_context=True)
@@ -140,15 +120,17 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
     if obj is None or obj.pk is None:
         return {"entries": [], "more": False}
     model = type(obj)
-    rows = list(object_history(obj=obj).only("id", "at", "actor_username", "action", "changes")[: limit + 1])
+    user = context.get("user")
+    visible, rule = history.visible_entries(obj=obj, user=user)
+    rows = list(visible.only("id", "at", "actor_username", "action", "changes")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    related = _related_names(model, rows, context.get("user"))
+    for row in rows:
+        rule.show(row)
+    related = _related_names(model, rows, user)
     choice_labels = _choice_labels(model)
-    # A model may put into words what its services record beyond its fields, and its own
-    # actions: describe_history_change(name, old, new) -> (label, old, new) or None.
-    describe = getattr(model, "describe_history_change", None)
-    action_labels = {**ACTION_LABELS, **getattr(model, "HISTORY_ACTION_LABELS", {})}
+    # The app may put into words what its services record beyond the model's fields.
+    describe = history.spec_for(model).describe
     entries = []
     for row in rows:
         changes = []
@@ -170,7 +152,7 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
         entries.append({
             "at": row.at,
             "actor": row.actor_username,
-            "action": action_labels.get(row.action, row.action),
+            "action": history.action_label(model, row.action),
             "changes": changes,
         })
     return {"entries": entries, "more": more}

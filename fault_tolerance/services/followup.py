@@ -12,7 +12,7 @@ from core.models import Role
 from core.notifications import notify
 from core.services import apply_fields, require_role, require_unit_in_scope
 
-from .. import selectors
+from .. import permissions, selectors
 from ..models import Case, Clarification, Correction, DishonestyEntry, Reuse, Sanction
 from .attachments import check_upload, sha256_of
 from .files import atomic_with_files, save_file
@@ -24,7 +24,7 @@ CORRECTION_FIELDS = ("assignee", "due_on", "done_on", "evidence_text")
 
 def _require_covering_staff(actor, case: Case) -> None:
     require_role(actor, Role.STAFF)
-    if not selectors.covers(actor, selectors.subject_paths(case)):
+    if not permissions.covers(actor, selectors.subject_paths(case)):
         raise PermissionDenied(_("本案不在您的管辖范围内。"))
 
 

@@ -279,7 +279,7 @@ def test_create_with_an_invalid_id_number_shows_the_error_inline_and_saves_nothi
     valid = make_id_number(dt.date(1980, 5, 17), "M")
     bad = valid[:17] + ("0" if valid[17] != "0" else "1")
     response = staff_client.post("/cadres/new/", _cadre_form_data(name="謝允崗", id_number=bad, unit=tree["street"].pk))
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = _text(response)
     assert "身份证号校验位不正确，请核对。" in page
     assert re.search(r'has-error[^"]*">\s*<label for="id_id_number"', page)
@@ -331,7 +331,7 @@ def test_edit_with_an_invalid_id_number_changes_nothing(staff_client, cadre_in_s
     entries = AuditEntry.objects.count()
     response = staff_client.post(f"/cadres/{cadre_in_street.pk}/edit/", _cadre_form_data(
         cadre_in_street, id_number="11010519800517001", position_title="副局长"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "身份证号应为18位：17位数字加1位数字或X。" in _text(response)
     cadre_in_street.refresh_from_db()
     assert (cadre_in_street.id_number, cadre_in_street.position_title) == before

@@ -173,3 +173,12 @@ def test_the_case_page_query_count_holds_with_a_named_panel(client, people, new_
     with django_assert_max_num_queries(len(few)):
         page = client.get(f"/tolerance/{case.pk}/").content.decode()
     assert "rx4" in _section(page, "panel")
+
+
+def test_a_conflict_on_the_case_page_is_a_409_not_a_500(client, people, new_case, advance):
+    case = advance(new_case(), "accepted")
+    client.force_login(people.staff)
+    # Accepting again: the state no longer allows it (a second click, say).
+    response = client.post(f"/tolerance/{case.pk}/act/accept/")
+    assert response.status_code == 409
+    assert "不允许" in response.content.decode()

@@ -95,7 +95,7 @@ def test_exempted_case_protects_its_cadre(people, new_case, advance):
     assert list(protected_matters(people.subject)) == [case]
     assert is_protected(people.subject, case)
     assert protected_cadre_ids([people.subject.pk, 999]) == {people.subject.pk}
-    entry = next(e for e in cadre_timeline(cadre=people.subject) if e["kind"] == "tolerance_case")
+    entry = next(e for e in cadre_timeline(cadre=people.subject, user=people.staff) if e["kind"] == "tolerance_case")
     assert entry["object_id"] == case.pk and "受容错保护" in entry["detail"]
 
 

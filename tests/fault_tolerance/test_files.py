@@ -94,6 +94,6 @@ def test_filing_on_the_page_with_a_refused_file_leaves_nothing_on_disk(client, p
         "title": "容缺受理营业执照引发审计问题", "occurred_on": "2025-06-10", "field": "one_visit_reform",
         "source": "audit", "subject_cadres": [people.subject.pk], "submit": "1",
         "evidence": [SimpleUploadedFile("审计报告.pdf", PDF), SimpleUploadedFile("情况说明.pdf", EXE)]})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert any(e.startswith("情况说明.pdf：不支持的文件类型") for e in response.context["form"].errors["evidence"])
     assert not Case.objects.exists() and _stored() == before

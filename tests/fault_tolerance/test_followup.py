@@ -201,7 +201,7 @@ def test_sanction_shows_on_the_timeline(people):
                     document_number="历纪发〔2025〕8号")
     from core.timeline import cadre_timeline
 
-    entry = next(e for e in cadre_timeline(cadre=people.subject) if e["kind"] == "sanction")
+    entry = next(e for e in cadre_timeline(cadre=people.subject, user=people.staff) if e["kind"] == "sanction")
     assert entry["title"] == "处分：警告" and "影响期至 2025-11-30" in entry["detail"]
 
 

@@ -52,7 +52,7 @@ def test_staff_record_a_clarification_with_the_cadre_by_autocomplete(client, peo
 def test_a_malicious_accusation_needs_the_accuser_and_lists_them(client, people):
     client.force_login(people.staff)
     response = client.post("/clarifications/new/", _clarification(people, malicious="on"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "认定为诬告陷害的，须填写举报人姓名，以便列入失信黑名单。" in _text(response)
     assert not Clarification.objects.exists()
 
@@ -140,7 +140,7 @@ def test_a_sanction_in_the_future_is_refused_with_the_services_message(client, p
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     response = client.post("/sanctions/new/", {"cadre": people.subject.pk, "kind": "warning",
                                                "decided_on": tomorrow.isoformat()})
-    assert response.status_code == 200 and "处分决定日期不能晚于今天。" in _text(response)
+    assert response.status_code == 400 and "处分决定日期不能晚于今天。" in _text(response)
     assert not Sanction.objects.exists()
 
 

@@ -5,10 +5,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
+from core.api_views import UserSerializer, UserViewSet
 from core.models import Role
 from core.timeline import cadre_timeline
 
-from . import selectors, services
+from . import accounts, selectors, services
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
@@ -178,3 +179,40 @@ class AppointmentViewSet(
 
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
+
+
+class CadreUserSerializer(UserSerializer):
+    cadre = serializers.PrimaryKeyRelatedField(
+        queryset=Cadre.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="干部本人账号所关联的干部档案。",
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "cadre"]
+
+    def to_representation(self, instance):
+        # A reverse one-to-one: DRF's primary-key shortcut cannot read it.
+        data = super().to_representation(instance)
+        data["cadre"] = accounts.own_cadre_id(instance)
+        return data
+
+
+class CadreUserViewSet(UserViewSet):
+    """users/ with its `cadre` field: the account's own cadre record (administrators only)."""
+
+    serializer_class = CadreUserSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre")
+
+    def perform_create(self, serializer):
+        serializer.instance = accounts.user_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = accounts.user_update(
+            user=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.accounts import own_cadre, own_cadre_id
 from cadres.models import Cadre, Unit
 from core.models import Role, User
 from core.scoping import scope_paths, scope_q
@@ -80,9 +81,9 @@ def case_visibility_q(user) -> Q:
     if user.has_role(Role.LIAISON):
         q |= Q(state__in=Case.SENT_TO_LIAISON_STATES) & (
             Q(liaison=user) | (Q(liaison__isnull=True) & subjects_in_scope_q(user)))
-    if user.has_role(Role.CADRE) and user.cadre_id:
+    if user.has_role(Role.CADRE):
         q |= not_draft & Q(Exists(Case.subject_cadres.through.objects.filter(
-            case_id=OuterRef("pk"), cadre_id=user.cadre_id)))
+            case_id=OuterRef("pk"), cadre__account_id=user.pk)))
     return q
 
 
@@ -172,7 +173,7 @@ def recusal_reason(*, case: Case, user, subject_cadre_ids: set[int], subject_uni
         return _("您是本案的填报人，不能参与表决。")
     if user.pk in (case.investigator_id, case.proposed_by_id):
         return _("您参与了本案的调查核实或提出认定建议，不能参与表决。")
-    cadre = getattr(user, "cadre", None) if user.cadre_id else None
+    cadre = own_cadre(user)
     if cadre is not None:
         if cadre.pk in subject_cadre_ids:
             return _("您是本案的容错对象，须回避。")
@@ -272,7 +273,7 @@ def action_refusal(case: Case, action: str, user, *, subjects: CaseSubjects | No
         sent_to_user = case.liaison_id == user.pk if case.liaison_id else subjects.covered_by(user)
         return None if sent_to_user else _("本案未送您出具意见。")
     if action == Case.Action.APPEAL:
-        own = user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+        own = user.has_role(Role.CADRE) and own_cadre_id(user) in subjects.cadre_ids
         on_behalf = user.has_role(Role.STAFF) and subjects.covered_by(user)
         return None if own or on_behalf else _("只有容错对象本人或管辖范围内的工作人员可以提出申诉。")
     if not (user.has_role(Role.STAFF) and subjects.covered_by(user)):
@@ -307,7 +308,7 @@ def may_add_evidence(case: Case, user, *, subjects: CaseSubjects | None = None) 
     subjects = subjects or CaseSubjects(case)
     if user.has_role(Role.STAFF) and subjects.covered_by(user):
         return True
-    return user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+    return user.has_role(Role.CADRE) and own_cadre_id(user) in subjects.cadre_ids
 
 
 def panel_open(case: Case) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cadres.accounts import own_cadre
 from core.errors import Conflict, PayloadTooLarge
 from core.forms import add_service_errors
 from core.models import Role
@@ -127,7 +128,8 @@ class CaseCreateView(_CaseFormView):
     def perform(self, form):
         user, fields = self.request.user, form.service_fields()
         if not form.chooses_subjects:
-            fields["subject_cadres"] = [user.cadre] if user.cadre_id else []
+            own = own_cadre(user)
+            fields["subject_cadres"] = [own] if own is not None else []
         submit = "submit" in self.request.POST
         # All or nothing: a refused file or submission leaves no case and no file behind.
         with _refusals_as_errors():

@@ -18,7 +18,8 @@ LDCONFIG := $(shell command -v ldconfig || echo /sbin/ldconfig)
 
 help:
 	@echo "make run       install, migrate, load the demo and serve it on http://127.0.0.1:8000"
-	@echo "make test      install, then run the whole test suite (PYTEST_ARGS='-k jobs' to narrow it)"
+	@echo "make test      install, check the import layers (lint-imports), then run the whole test suite"
+	@echo "               (PYTEST_ARGS='-k jobs' to narrow it)"
 	@echo "make worker    a Celery worker (needs REDIS_URL); make beat: the scheduler"
 	@echo "make messages  refresh and compile the English catalog in locale/"
 	@echo "make bench     the benchmarks in bench/"
@@ -77,6 +78,8 @@ run: install
 test: install
 	@$(MAKE) --no-print-directory sysdeps SYSDEPS_STRICT=1
 	@$(MAKE) --no-print-directory compiled-messages
+	@# The layers contract (pyproject.toml, [tool.importlinter]) first: a wrong arrow fails the run.
+	$(VENV)/bin/lint-imports
 	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure, not a pass." >&2; fi; \
 	exit $$rc

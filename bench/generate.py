@@ -298,7 +298,9 @@ def wipe() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    tables = ["cadres_appointment", "cadres_cadre", "cadres_unit"]
+    # core_user by name: it used to go by cascade from cadres_cadre (User.cadre), a key that
+    # now lives on the cadre (Cadre.account) and cascades the other way.
+    tables = ["cadres_appointment", "cadres_cadre", "cadres_unit", "core_user"]
     if connection.vendor == "postgresql":
         # TRUNCATE refuses while deferred foreign-key checks are pending in this transaction.
         with connection.cursor() as cursor:

@@ -4,24 +4,17 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from core.api import HasRole, HistoryMixin
+from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
+from core.api_views import UserSerializer, UserViewSet
 from core.models import Role
-from core.scoping import unit_scope
 from core.timeline import cadre_timeline
 
-from . import selectors, services
+from . import accounts, selectors, services
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
 READ_ROLES = None  # any authenticated user; what they see is scoped
 WRITE_ROLES = (Role.STAFF, Role.ADMIN)
-
-
-class ScopedUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit id that must lie in the requesting user's scope (otherwise: does not exist)."""
-
-    def get_queryset(self):
-        return unit_scope(self.context["request"].user)
 
 
 class ScopedCadreField(serializers.PrimaryKeyRelatedField):
@@ -36,7 +29,9 @@ class UnitSerializer(serializers.ModelSerializer):
         model = Unit
         fields = ["id", "name", "code", "parent", "kind", "category", "depth"]
         read_only_fields = ["depth"]
-        extra_kwargs = {"code": {"validators": []}}  # uniqueness is the service's, with its own message
+        extra_kwargs = {
+            "code": {"validators": []}
+        }  # uniqueness is the service's, with its own message
 
 
 class MaskedIdNumberField(serializers.CharField):
@@ -54,15 +49,33 @@ class CadreSerializer(serializers.ModelSerializer):
     unit = ScopedUnitField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     id_number = MaskedIdNumberField(help_text="写入完整的18位号码；读出打码：110105********123X。")
-    tags = serializers.ListField(child=serializers.ChoiceField(choices=Cadre.Tag.choices), required=False)
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=Cadre.Tag.choices), required=False
+    )
 
     class Meta:
         model = Cadre
         fields = [
-            "id", "name", "gender", "birth_date", "ethnicity", "id_number",
-            "political_status", "education", "unit", "unit_name", "position_title", "post_level",
-            "rank", "rank_since", "status", "is_reserve", "is_representative", "tags",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "id_number",
+            "political_status",
+            "education",
+            "unit",
+            "unit_name",
+            "position_title",
+            "post_level",
+            "rank",
+            "rank_since",
+            "status",
+            "is_reserve",
+            "is_representative",
+            "tags",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -73,8 +86,17 @@ class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = [
-            "id", "cadre", "unit", "title", "post_level", "kind", "is_main", "start_date", "end_date",
-            "document_number", "exceptional_reason",
+            "id",
+            "cadre",
+            "unit",
+            "title",
+            "post_level",
+            "kind",
+            "is_main",
+            "start_date",
+            "end_date",
+            "document_number",
+            "exceptional_reason",
         ]
         validators = []  # the service owns every cross-field rule
 
@@ -87,24 +109,15 @@ class TimelineEntrySerializer(serializers.Serializer):
     object_id = serializers.IntegerField(allow_null=True)
 
 
-class ServiceWriteMixin:
-    """POST and PATCH go through the app's services; the serializer only checks shapes."""
-
-    create_service = None
-    update_service = None
-    update_kwarg = None
-
-    def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(actor=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = type(self).update_service(
-            **{self.update_kwarg: serializer.instance}, actor=self.request.user, **serializer.validated_data
-        )
-
-
-class UnitViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UnitViewSet(
+    ServiceWriteMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = UnitSerializer
     permission_classes = [HasRole]
     read_roles = READ_ROLES
@@ -119,8 +132,15 @@ class UnitViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         return selectors.unit_list(user=self.request.user)
 
 
-class CadreViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                   mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CadreViewSet(
+    ServiceWriteMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = CadreSerializer
     permission_classes = [HasRole]
     read_roles = READ_ROLES
@@ -142,8 +162,14 @@ class CadreViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixin
         return self.get_paginated_response(TimelineEntrySerializer(page, many=True).data)
 
 
-class AppointmentViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         mixins.CreateModelMixin, viewsets.GenericViewSet):
+class AppointmentViewSet(
+    ServiceWriteMixin,
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = AppointmentSerializer
     permission_classes = [HasRole]
     read_roles = READ_ROLES
@@ -153,3 +179,40 @@ class AppointmentViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin,
 
     def get_queryset(self):
         return selectors.appointment_list(user=self.request.user)
+
+
+class CadreUserSerializer(UserSerializer):
+    cadre = serializers.PrimaryKeyRelatedField(
+        queryset=Cadre.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="干部本人账号所关联的干部档案。",
+    )
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "cadre"]
+
+    def to_representation(self, instance):
+        # A reverse one-to-one: DRF's primary-key shortcut cannot read it.
+        data = super().to_representation(instance)
+        data["cadre"] = accounts.own_cadre_id(instance)
+        return data
+
+
+class CadreUserViewSet(UserViewSet):
+    """users/ with its `cadre` field: the account's own cadre record (administrators only)."""
+
+    serializer_class = CadreUserSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre")
+
+    def perform_create(self, serializer):
+        serializer.instance = accounts.user_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = accounts.user_update(
+            user=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )

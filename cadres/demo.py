@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from core.accounts import USER_AUDITED, user_create
+from core.accounts import USER_AUDITED
 from core.audit import audit_create
 from core.models import Role, User
 
 from . import idnumber, services
+from .accounts import own_cadre, user_create
 from .models import Cadre, PostLevel, Unit
 
 DEFAULT_PASSWORD = "dandang-demo-2026"
@@ -864,8 +865,8 @@ def accounts_table(*, password: str) -> list[tuple[str, str, str, str]]:
             continue
         if role == Role.ADMIN:
             scope = _("全部单位")
-        elif user.cadre_id:
-            scope = _("本人档案（%(name)s）") % {"name": user.cadre.name}
+        elif own_cadre(user) is not None:
+            scope = _("本人档案（%(name)s）") % {"name": own_cadre(user).name}
         else:
             scope = "、".join(u.name for u in user.units.all())
         rows.append((username, str(Role(role).label), scope, password))

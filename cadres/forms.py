@@ -3,111 +3,63 @@ validate the record as a whole (ID number, scope, overlaps) and their errors com
 onto the form (core.views.ServiceFormView).
 
 Units and cadres are chosen by autocomplete, never from a list: a city has 2,000 units
-and 100,000 cadres. Other apps use AutocompleteChoiceField the same way:
+and 100,000 cadres. Other apps use core.forms.AutocompleteChoiceField the same way:
 
     unit = AutocompleteChoiceField(Unit.objects.none(), url_name="cadres:unit-autocomplete")
     # in __init__: self.fields["unit"].queryset = unit_scope(user)
 """
 
 from django import forms
-from django.db import models
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import unit_scope
+from core.forms import AutocompleteChoiceField, DateInput, ScopedFormMixin
 
 from .models import Appointment, Cadre, PostLevel, Unit
 
 _NOT_IN_SCOPE = _("单位不存在或不在您的管辖范围内。")
 
 
-class AutocompleteWidget(forms.Widget):
-    """A search box plus a hidden id; static/js/app.js fetches the options from `url_name`."""
-
-    template_name = "includes/autocomplete.html"
-
-    def __init__(self, *, url_name: str, placeholder: str = "", attrs=None):
-        super().__init__(attrs)
-        self.url_name = url_name
-        self.placeholder = placeholder
-        self.queryset = None  # set by AutocompleteChoiceField; labels are looked up only within it
-
-    def label_for(self, value) -> str:
-        if value in (None, "") or self.queryset is None:
-            return ""
-        if isinstance(value, models.Model):
-            return str(value)
-        try:
-            obj = self.queryset.filter(pk=value).first()
-        except (ValueError, TypeError):
-            return ""
-        return str(obj) if obj else ""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"].update(
-            url=reverse(self.url_name), label=self.label_for(value), placeholder=self.placeholder)
-        return context
-
-    def render(self, name, value, attrs=None, renderer=None):
-        # The project's template engine, so the widget's template lives in templates/ like every other.
-        return mark_safe(render_to_string(self.template_name, self.get_context(name, value, attrs)))
-
-
-class AutocompleteChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField shown as an autocomplete; its queryset (the user's scope) bounds both
-    the ids it accepts and the labels it shows."""
-
-    def __init__(self, queryset, *, url_name: str, placeholder: str = "", **kwargs):
-        kwargs.setdefault("widget", AutocompleteWidget(url_name=url_name, placeholder=placeholder))
-        super().__init__(queryset, **kwargs)
-
-    def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
-        self.widget.queryset = self._queryset
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-
 def unit_field(**kwargs) -> AutocompleteChoiceField:
     kwargs.setdefault("label", _("单位"))
     return AutocompleteChoiceField(
-        Unit.objects.none(), url_name="cadres:unit-autocomplete", placeholder=_("输入单位名称或代码搜索"),
-        error_messages={"invalid_choice": _NOT_IN_SCOPE}, **kwargs)
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ScopedFormMixin:
-    """Takes the user; the unit field accepts only units in their scope."""
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if "unit" in self.fields:
-            self.fields["unit"].queryset = unit_scope(user)
+        Unit.objects.none(),
+        url_name="cadres:unit-autocomplete",
+        placeholder=_("输入单位名称或代码搜索"),
+        error_messages={"invalid_choice": _NOT_IN_SCOPE},
+        **kwargs,
+    )
 
 
 class CadreForm(ScopedFormMixin, forms.ModelForm):
     unit = unit_field(label=_("所在单位"))
     tags = forms.MultipleChoiceField(
-        label=_("标签"), choices=Cadre.Tag.choices, required=False, widget=forms.CheckboxSelectMultiple)
+        label=_("标签"),
+        choices=Cadre.Tag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Cadre
         fields = [
-            "name", "gender", "birth_date", "ethnicity", "id_number", "political_status", "education",
-            "unit", "position_title", "post_level", "rank", "rank_since", "status", "is_reserve",
-            "is_representative", "tags",
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "id_number",
+            "political_status",
+            "education",
+            "unit",
+            "position_title",
+            "post_level",
+            "rank",
+            "rank_since",
+            "status",
+            "is_reserve",
+            "is_representative",
+            "tags",
         ]
-        widgets = {"birth_date": _DateInput(), "rank_since": _DateInput()}
+        widgets = {"birth_date": DateInput(), "rank_since": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,9 +89,18 @@ class AppointmentForm(ScopedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Appointment
-        fields = ["unit", "title", "post_level", "kind", "is_main", "start_date", "end_date",
-                  "document_number", "exceptional_reason"]
-        widgets = {"start_date": _DateInput(), "end_date": _DateInput()}
+        fields = [
+            "unit",
+            "title",
+            "post_level",
+            "kind",
+            "is_main",
+            "start_date",
+            "end_date",
+            "document_number",
+            "exceptional_reason",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def _post_clean(self):
         # Shape only: appointment_create checks dates, the 破格 reason and overlapping main posts.
@@ -154,10 +115,13 @@ class CadreSearchForm(ScopedFormMixin, forms.Form):
     q = forms.CharField(label=_("姓名"), required=False, max_length=60)
     unit = unit_field(required=False)
     tree = forms.BooleanField(label=_("含下级单位"), required=False)
-    post_level = forms.ChoiceField(label=_("职务层次"), required=False, choices=_ANY + PostLevel.choices)
+    post_level = forms.ChoiceField(
+        label=_("职务层次"), required=False, choices=_ANY + PostLevel.choices
+    )
     status = forms.ChoiceField(label=_("状态"), required=False, choices=_ANY + Cadre.Status.choices)
     is_reserve = forms.ChoiceField(
-        label=_("后备干部"), required=False, choices=_ANY + [("true", _("是")), ("false", _("否"))])
+        label=_("后备干部"), required=False, choices=_ANY + [("true", _("是")), ("false", _("否"))]
+    )
 
     def filters(self) -> dict:
         data = self.cleaned_data

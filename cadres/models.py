@@ -1,68 +1,16 @@
-"""Units (a tree), cadres and their appointments."""
+"""Cadres and their appointments. Units (the tree scoping is about) live in core.models;
+Unit is imported here so that `cadres.models.Unit` keeps working for the code above."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Unit
+
 from . import idnumber
 
-
-class Unit(models.Model):
-    """单位: a node of the jurisdiction's tree (city → district → street/town, departments, SOEs)."""
-
-    class Kind(models.TextChoices):
-        PARTY_COMMITTEE = "party_committee", _("党委")
-        GOVERNMENT_DEPARTMENT = "government_department", _("政府部门")
-        SUBDISTRICT = "subdistrict", _("街道")
-        TOWN = "town", _("镇")
-        SOE = "soe", _("国有企业")
-        PUBLIC_INSTITUTION = "public_institution", _("事业单位")
-
-    class Category(models.TextChoices):
-        COMPREHENSIVE = "comprehensive", _("综合管理类")
-        ECONOMIC = "economic", _("经济管理类")
-        SOCIAL = "social", _("社会管理类")
-        VERTICAL = "vertical", _("垂直管理类")
-        OPTIMIZED_DEVELOPMENT = "optimized_development", _("优化发展区")
-        KEY_DEVELOPMENT = "key_development", _("重点开发区")
-        ECOLOGICAL_PROTECTION = "ecological_protection", _("生态保护区")
-
-    name = models.CharField(_("单位名称"), max_length=120)
-    code = models.CharField(_("单位代码"), max_length=40, unique=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    kind = models.CharField(_("单位类型"), max_length=30, choices=Kind.choices)
-    category = models.CharField(
-        _("考核类别"), max_length=30, choices=Category.choices, blank=True, default=""
-    )
-    # Materialized path of ids, "/1/7/42/": a unit's subtree is path__startswith.
-    # Kept by the services; never edited by hand.
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
-
-    AUDITED = ("name", "code", "parent", "kind", "category")
-
-    class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
-        ordering = ["path"]
-        indexes = [
-            models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("cadres:unit-detail", args=[self.pk])
+__all__ = ["Appointment", "Cadre", "PostLevel", "Unit"]
 
 
 class PostLevel(models.TextChoices):
@@ -127,6 +75,16 @@ class Cadre(models.Model):
     is_reserve = models.BooleanField(_("后备干部"), default=False)
     is_representative = models.BooleanField(_("两代表一委员"), default=False)
     tags = models.JSONField(_("标签"), default=list, blank=True)
+    # The cadre's own login (the 干部本人 role). Held here, not on the user: core sits below
+    # cadres and knows nothing of cadre records. `user.cadre` is the way back.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("本人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -33,9 +33,11 @@ def unit_get(*, user, pk) -> Unit:
 
 def cadre_visibility_q(user) -> Q:
     """Cadres in the user's units, plus the user's own record for a cadre account."""
+    if scope_paths(user) is None:
+        return Q()  # unrestricted; an empty Q() or'ed with anything would narrow it to that
     q = scope_q(user, "unit")
-    if getattr(user, "cadre_id", None):
-        q |= Q(pk=user.cadre_id)
+    if getattr(user, "pk", None):
+        q |= Q(account_id=user.pk)
     return q
 
 
@@ -66,3 +68,13 @@ def appointment_get(*, user, pk) -> Appointment:
         return appointment_list(user=user).get(pk=pk)
     except (Appointment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def dashboard_figures(user) -> dict:
+    """The home page's cadre figures within the user's scope (core.dashboard)."""
+    cadres = cadre_list(user=user)
+    return {
+        "cadres": cadres.count(),
+        "active": cadres.filter(status=Cadre.Status.ACTIVE).count(),
+        "reserve": cadres.filter(is_reserve=True).count(),
+    }

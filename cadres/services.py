@@ -14,6 +14,7 @@ from core.services import apply_fields, require_role, require_unit_in_scope, val
 
 from . import idnumber
 from .models import Appointment, Cadre, Unit
+from .signals import appointment_created
 
 UNIT_FIELDS = ("name", "code", "parent", "kind", "category")
 CADRE_FIELDS = tuple(f for f in Cadre.AUDITED)
@@ -69,7 +70,9 @@ def unit_update(*, unit: Unit, actor, **fields) -> Unit:
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_shift,
         )
-    audit_record(obj=unit, actor=actor, action="update", changes=diff(before, snapshot(unit, Unit.AUDITED)))
+    audit_record(
+        obj=unit, actor=actor, action="update", changes=diff(before, snapshot(unit, Unit.AUDITED))
+    )
     return unit
 
 
@@ -85,7 +88,9 @@ def _check_identity(cadre: Cadre) -> None:
         raise ValidationError({"id_number": exc.messages}) from None
     errors = {}
     if cadre.birth_date and birth != cadre.birth_date:
-        errors["birth_date"] = _("出生日期与身份证号不一致（身份证号为 %(date)s）。") % {"date": birth.isoformat()}
+        errors["birth_date"] = _("出生日期与身份证号不一致（身份证号为 %(date)s）。") % {
+            "date": birth.isoformat()
+        }
     if cadre.gender and gender != cadre.gender:
         errors["gender"] = _("性别与身份证号不一致。")
     if errors:
@@ -96,7 +101,12 @@ def _check_tags(cadre: Cadre) -> None:
     tags = cadre.tags or []
     valid = set(Cadre.Tag.values)
     if not isinstance(tags, list) or any(t not in valid for t in tags):
-        raise ValidationError({"tags": _("标签只能是：%(tags)s。") % {"tags": "、".join(str(l) for l in Cadre.Tag.labels)}})
+        raise ValidationError(
+            {
+                "tags": _("标签只能是：%(tags)s。")
+                % {"tags": "、".join(str(l) for l in Cadre.Tag.labels)}
+            }
+        )
     cadre.tags = sorted(set(tags))
 
 
@@ -139,8 +149,17 @@ def cadre_update(*, cadre: Cadre, actor, **fields) -> Cadre:
     _clean_name(cadre)
     _check_identity(cadre)
     _check_tags(cadre)
-    validated_save(cadre, update_fields=[*changed, "updated_at"], unique_messages={"id_number": _ID_NUMBER_TAKEN})
-    audit_record(obj=cadre, actor=actor, action="update", changes=diff(before, snapshot(cadre, Cadre.AUDITED)))
+    validated_save(
+        cadre,
+        update_fields=[*changed, "updated_at"],
+        unique_messages={"id_number": _ID_NUMBER_TAKEN},
+    )
+    audit_record(
+        obj=cadre,
+        actor=actor,
+        action="update",
+        changes=diff(before, snapshot(cadre, Cadre.AUDITED)),
+    )
     return cadre
 
 
@@ -149,9 +168,16 @@ def cadre_update(*, cadre: Cadre, actor, **fields) -> Cadre:
 
 def _check_appointment(appointment: Appointment) -> None:
     errors = {}
-    if appointment.end_date and appointment.start_date and appointment.end_date <= appointment.start_date:
+    if (
+        appointment.end_date
+        and appointment.start_date
+        and appointment.end_date <= appointment.start_date
+    ):
         errors["end_date"] = _("任职结束日期必须晚于开始日期。")
-    if appointment.kind == Appointment.Kind.EXCEPTIONAL_PROMOTION and not (appointment.exceptional_reason or "").strip():
+    if (
+        appointment.kind == Appointment.Kind.EXCEPTIONAL_PROMOTION
+        and not (appointment.exceptional_reason or "").strip()
+    ):
         errors["exceptional_reason"] = _("破格提拔须填写破格理由（如：任职年限破格）。")
     if errors:
         raise ValidationError(errors)
@@ -189,17 +215,30 @@ def appointment_create(*, actor, sanction=None, **fields) -> Appointment:
     if appointment.is_main:
         clash = _overlapping_main_post(appointment)
         if clash is not None:
-            raise ValidationError({"start_date": _("与已有主要职务“%(title)s”（%(start)s 起）时间重叠。") % {
-                "title": clash.title, "start": clash.start_date.isoformat()}})
+            raise ValidationError(
+                {
+                    "start_date": _("与已有主要职务“%(title)s”（%(start)s 起）时间重叠。")
+                    % {"title": clash.title, "start": clash.start_date.isoformat()}
+                }
+            )
     appointment.save()
-    if appointment.kind == Appointment.Kind.REUSE:
-        # Imported here: sanctions live in fault_tolerance, which depends on cadres, not the reverse.
-        from fault_tolerance.services import reuse_register
-
-        reuse_register(appointment=appointment, actor=actor, sanction=sanction)
+    # A re-use is linked to its sanction by the app that keeps sanctions, listening here:
+    # cadres sits below it and does not import it.
+    appointment_created.send(
+        sender=Appointment, appointment=appointment, actor=actor, sanction=sanction
+    )
     audit_create(obj=appointment, actor=actor, fields=Appointment.AUDITED)
     today = dt.date.today()
-    if appointment.is_main and appointment.start_date <= today and (appointment.end_date is None or appointment.end_date >= today):
-        cadre_update(cadre=cadre, actor=actor, unit=appointment.unit, position_title=appointment.title,
-                     post_level=appointment.post_level)
+    if (
+        appointment.is_main
+        and appointment.start_date <= today
+        and (appointment.end_date is None or appointment.end_date >= today)
+    ):
+        cadre_update(
+            cadre=cadre,
+            actor=actor,
+            unit=appointment.unit,
+            position_title=appointment.title,
+            post_level=appointment.post_level,
+        )
     return appointment

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cadres.api import AppointmentViewSet, CadreViewSet, UnitViewSet
-from core.api_views import JobViewSet, TokenView, UserViewSet
+from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitViewSet
+from core.api_views import JobViewSet, TokenView
 from fault_tolerance.api import CaseViewSet, ClarificationViewSet, CorrectionViewSet
 
 router = DefaultRouter()
-router.register("users", UserViewSet, basename="user")
+router.register("users", CadreUserViewSet, basename="user")
 router.register("units", UnitViewSet, basename="unit")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("appointments", AppointmentViewSet, basename="appointment")
@@ -24,6 +25,9 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Units moved to core (the organization tree): old admin bookmarks still arrive.
+    re_path(r"^admin/cadres/unit/(?P<rest>.*)$",
+            RedirectView.as_view(url="/admin/core/unit/%(rest)s", query_string=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),

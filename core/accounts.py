@@ -9,8 +9,9 @@ from .audit import audit_create, audit_record, diff, snapshot
 from .models import Role, User
 from .services import require_role
 
-USER_AUDITED = ("username", "first_name", "last_name", "email", "roles", "units", "cadre", "is_active")
-_EDITABLE = ("username", "first_name", "last_name", "email", "roles", "cadre", "is_active")
+# A cadre's own account is linked from the cadre record: cadres.accounts writes and audits it.
+USER_AUDITED = ("username", "first_name", "last_name", "email", "roles", "units", "is_active")
+_EDITABLE = ("username", "first_name", "last_name", "email", "roles", "is_active")
 
 
 def _check_roles(roles) -> list[str]:

@@ -158,8 +158,9 @@ class DandangUserAdmin(AuditedModelAdmin, UserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     # A city has 2,000 units and 100,000 cadres: choose them by search, never from a full list.
-    autocomplete_fields = ("units", "cadre")
-    fieldsets = UserAdmin.fieldsets + ((_("担当：角色与管辖范围"), {"fields": ("roles", "units", "cadre")}),)
+    # (A cadre's own account is linked from the cadre record, through the users/ API.)
+    autocomplete_fields = ("units",)
+    fieldsets = UserAdmin.fieldsets + ((_("担当：角色与管辖范围"), {"fields": ("roles", "units")}),)
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "roles")}),
     )

@@ -1,7 +1,9 @@
-"""What every API view shares: pagination, the error mapping, role permissions, history."""
+"""What every API view shares: the error mapping, role permissions, history, writes through
+services, and the scoped unit field."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig, ValidationError as DjangoValidationError
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -14,6 +16,7 @@ from . import history
 from .errors import Conflict, PayloadTooLarge
 from .input import nul_fields, nul_message
 from .models import AuditEntry, Role
+from .scoping import unit_scope
 
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
@@ -34,7 +37,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_to_drf(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
-        return Response({"detail": exc.message, "state": exc.state}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": exc.message, "state": exc.state}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
         message = getattr(exc, "message", None) or _("上传内容过大。")
         return Response({"detail": message}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
@@ -88,8 +93,6 @@ def validation_error_from(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(_django_validation_to_drf(exc))
 
 
-
-
 class JSONField(serializers.JSONField):
     """DRF's JSONField, refusing a NUL in the decoded value: JSON sent as a form field's text is
     decoded here, after core.parsers has looked at the body (core.input says why)."""
@@ -99,3 +102,30 @@ class JSONField(serializers.JSONField):
         if nul_fields([value]):
             raise ValidationError(nul_message())
         return value
+
+
+class ServiceWriteMixin:
+    """POST and PATCH go through the app's services; the serializer only checks shapes."""
+
+    create_service = None
+    update_service = None
+    update_kwarg = None
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).update_service(
+            **{self.update_kwarg: serializer.instance},
+            actor=self.request.user,
+            **serializer.validated_data,
+        )
+
+
+class ScopedUnitField(serializers.PrimaryKeyRelatedField):
+    """A unit id that must lie in the requesting user's scope (otherwise: does not exist)."""
+
+    def get_queryset(self):
+        return unit_scope(self.context["request"].user)

@@ -19,7 +19,7 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "password", "first_name", "last_name", "email", "roles", "units",
-                  "cadre", "is_active", "last_login"]
+                  "is_active", "last_login"]  # cadres.accounts adds `cadre`
         read_only_fields = ["last_login"]
         extra_kwargs = {"username": {"validators": []}}
 

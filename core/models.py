@@ -1,4 +1,5 @@
-"""Accounts, the audit chain and background jobs: the pieces every app shares."""
+"""Units (the organization tree scoping is about), accounts, the audit chain and background
+jobs: the pieces every app shares."""
 
 import datetime as dt
 import hashlib
@@ -21,21 +22,76 @@ class Role(models.TextChoices):
     CADRE = "cadre", _("干部本人")
 
 
+class Unit(models.Model):
+    """单位: a node of the jurisdiction's tree (city → district → street/town, departments, SOEs)."""
+
+    class Kind(models.TextChoices):
+        PARTY_COMMITTEE = "party_committee", _("党委")
+        GOVERNMENT_DEPARTMENT = "government_department", _("政府部门")
+        SUBDISTRICT = "subdistrict", _("街道")
+        TOWN = "town", _("镇")
+        SOE = "soe", _("国有企业")
+        PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+
+    class Category(models.TextChoices):
+        COMPREHENSIVE = "comprehensive", _("综合管理类")
+        ECONOMIC = "economic", _("经济管理类")
+        SOCIAL = "social", _("社会管理类")
+        VERTICAL = "vertical", _("垂直管理类")
+        OPTIMIZED_DEVELOPMENT = "optimized_development", _("优化发展区")
+        KEY_DEVELOPMENT = "key_development", _("重点开发区")
+        ECOLOGICAL_PROTECTION = "ecological_protection", _("生态保护区")
+
+    name = models.CharField(_("单位名称"), max_length=120)
+    code = models.CharField(_("单位代码"), max_length=40, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("单位类型"), max_length=30, choices=Kind.choices)
+    category = models.CharField(
+        _("考核类别"), max_length=30, choices=Category.choices, blank=True, default=""
+    )
+    # Materialized path of ids, "/1/7/42/": a unit's subtree is path__startswith.
+    # Kept by the services; never edited by hand.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    AUDITED = ("name", "code", "parent", "kind", "category")
+
+    class Meta:
+        # The table keeps the name it had in cadres: the model moved, the rows did not.
+        db_table = "cadres_unit"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        # The unit pages are cadres' (a URL name, not an import).
+        from django.urls import reverse
+
+        return reverse("cadres:unit-detail", args=[self.pk])
+
+
 class User(AbstractUser):
     """An account. Its roles say what it may do; its units (and all below them) what it may see."""
 
     roles = models.JSONField(_("角色"), default=list, blank=True)
     units = models.ManyToManyField(
-        "cadres.Unit", verbose_name=_("管辖单位"), blank=True, related_name="scoped_users"
+        Unit, verbose_name=_("管辖单位"), blank=True, related_name="scoped_users"
     )
-    cadre = models.OneToOneField(
-        "cadres.Cadre",
-        verbose_name=_("本人干部档案"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="account",
-    )
+    # A cadre's own account is linked from the cadre record (cadres.Cadre.account, reached
+    # as `user.cadre`): core holds no key into an app above it.
 
     class Meta:
         verbose_name = _("用户")

@@ -3,6 +3,8 @@ administrators see everything. Every selector, API view and HTML view asks here.
 
 from django.db.models import Q, QuerySet
 
+from .models import Unit
+
 
 def scope_paths(user) -> list[str] | None:
     """The tree paths of the user's units; None means unrestricted (an administrator)."""
@@ -33,8 +35,6 @@ def scope_q(user, unit_field: str = "unit") -> Q:
 
 def unit_scope(user) -> QuerySet:
     """The units the user may see."""
-    from cadres.models import Unit
-
     return Unit.objects.filter(scope_q(user, unit_field=""))
 
 

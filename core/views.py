@@ -13,8 +13,10 @@ from django.views.generic import FormView
 
 from .errors import Conflict, PayloadTooLarge
 
+from .dashboard import dashboard_stats
 from .forms import add_service_errors
 from .models import Job, Role
+from .scoping import unit_scope
 from .services import require_role
 
 
@@ -107,19 +109,9 @@ class ServiceFormView(RoleRequiredMixin, FormView):
 
 @login_required
 def home(request):
-    # Lazy: the dashboard reads other apps' selectors; core must import without them.
-    from cadres.selectors import cadre_list
-
-    from .scoping import unit_scope
-
     user = request.user
-    cadres = cadre_list(user=user)
-    stats = {
-        "units": unit_scope(user).count(),
-        "cadres": cadres.count(),
-        "active": cadres.filter(status="active").count(),
-        "reserve": cadres.filter(is_reserve=True).count(),
-    }
+    # The apps' figures come through core.dashboard: core imports no app.
+    stats = {"units": unit_scope(user).count(), **dashboard_stats(user=user)}
     can_edit = has_any_role(user, Role.STAFF, Role.ADMIN)
     return render(request, "home.html", {"stats": stats, "can_edit": can_edit})
 

@@ -7,9 +7,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from cadres.api import ScopedCadreField, ScopedUnitField, ServiceWriteMixin
+from cadres.api import ScopedCadreField
 from cadres.idnumber import mask
-from core.api import HasRole, HistoryMixin, JSONField
+from core.api import HasRole, HistoryMixin, JSONField, ScopedUnitField, ServiceWriteMixin
 from core.models import Role, User
 
 from . import permissions, selectors, services

@@ -8,13 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Unit
 from core.filters import IdFilter
 
+from .deadlines import cases_with_due_date, deadline_threshold
 from .models import Case, Clarification, Correction, Outcome, Sanction
 
 
 def _subtree_exists(unit_id, through, unit_field: str) -> Exists:
     """A subject row (through the m2m table) whose unit is unit_id or below it."""
     path = Subquery(Unit.objects.filter(pk=unit_id).values("path")[:1])
-    return Exists(through.objects.filter(case_id=OuterRef("pk"), **{f"{unit_field}path__startswith": path}))
+    return Exists(
+        through.objects.filter(case_id=OuterRef("pk"), **{f"{unit_field}path__startswith": path})
+    )
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -25,7 +28,10 @@ class CaseFilter(django_filters.FilterSet):
     cadre = IdFilter(method="by_cadre", label=_("容错对象（干部）"))
     unit_tree = IdFilter(method="by_unit_tree", label=_("单位及下级"))
     deadline = django_filters.ChoiceFilter(
-        choices=[("near", _("临近期限")), ("overdue", _("已超期"))], method="by_deadline", label=_("期限"))
+        choices=[("near", _("临近期限")), ("overdue", _("已超期"))],
+        method="by_deadline",
+        label=_("期限"),
+    )
     q = django_filters.CharFilter(method="search", label=_("事项名称"))
 
     class Meta:
@@ -34,15 +40,17 @@ class CaseFilter(django_filters.FilterSet):
 
     def by_cadre(self, queryset, name, value):
         through = Case.subject_cadres.through
-        return queryset.filter(Exists(through.objects.filter(case_id=OuterRef("pk"), cadre_id=value)))
+        return queryset.filter(
+            Exists(through.objects.filter(case_id=OuterRef("pk"), cadre_id=value))
+        )
 
     def by_unit_tree(self, queryset, name, value):
-        return queryset.filter(Q(_subtree_exists(value, Case.subject_units.through, "unit__"))
-                               | Q(_subtree_exists(value, Case.subject_cadres.through, "cadre__unit__")))
+        return queryset.filter(
+            Q(_subtree_exists(value, Case.subject_units.through, "unit__"))
+            | Q(_subtree_exists(value, Case.subject_cadres.through, "cadre__unit__"))
+        )
 
     def by_deadline(self, queryset, name, value):
-        from .selectors import cases_with_due_date, deadline_threshold
-
         today = timezone.localdate()
         qs = cases_with_due_date(queryset).exclude(state=Case.State.NOTIFIED)
         if value == "overdue":
@@ -72,7 +80,9 @@ class ClarificationFilter(django_filters.FilterSet):
     cadre = IdFilter(field_name="cadre_id", label=_("干部"))
     manner = django_filters.ChoiceFilter(choices=Clarification.Manner.choices, label=_("澄清方式"))
     malicious = django_filters.BooleanFilter(label=_("诬告陷害"))
-    q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
+    q = django_filters.CharFilter(
+        field_name="cadre__name", lookup_expr="contains", label=_("干部姓名")
+    )
 
     class Meta:
         model = Clarification
@@ -82,7 +92,9 @@ class ClarificationFilter(django_filters.FilterSet):
 class SanctionFilter(django_filters.FilterSet):
     cadre = IdFilter(field_name="cadre_id", label=_("干部"))
     kind = django_filters.ChoiceFilter(choices=Sanction.Kind.choices, label=_("处分种类"))
-    q = django_filters.CharFilter(field_name="cadre__name", lookup_expr="contains", label=_("干部姓名"))
+    q = django_filters.CharFilter(
+        field_name="cadre__name", lookup_expr="contains", label=_("干部姓名")
+    )
 
     class Meta:
         model = Sanction

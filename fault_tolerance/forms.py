@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cadres.forms import AutocompleteChoiceField, ScopedFormMixin, _DateInput, unit_field
+from cadres.forms import unit_field
 from cadres.models import Appointment, Cadre, Unit
 from cadres.selectors import cadre_list
+from core.forms import AutocompleteChoiceField, DateInput, ScopedFormMixin
 from core.input import as_id
 from core.models import User
 from core.scoping import unit_scope
@@ -127,7 +128,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["title", "occurred_on", "field", "source", "applicant", "description"]
-        widgets = {"occurred_on": _DateInput(), "description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"occurred_on": DateInput(), "description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, user, with_files: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,7 +277,7 @@ class CorrectionForm(forms.Form):
 
     step = forms.ChoiceField(label=_("步骤"), error_messages={"required": _("请选择纠错步骤。")})
     assignee = forms.TypedChoiceField(label=_("责任人"), required=False, coerce=int, empty_value=None)
-    due_on = forms.DateField(label=_("完成期限"), required=False, widget=_DateInput())
+    due_on = forms.DateField(label=_("完成期限"), required=False, widget=DateInput())
 
     def __init__(self, *args, steps, assignees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -294,7 +295,7 @@ class CorrectionForm(forms.Form):
 class CorrectionDoneForm(forms.Form):
     """Mark a correction step done, with its evidence."""
 
-    done_on = forms.DateField(label=_("完成日期"), widget=_DateInput(),
+    done_on = forms.DateField(label=_("完成日期"), widget=DateInput(),
                               error_messages={"required": _("请填写完成日期。")})
     evidence_text = forms.CharField(label=_("佐证说明"), required=False, max_length=2000)
     evidence_file = forms.FileField(label=_("佐证材料"), required=False,
@@ -345,9 +346,9 @@ class ClarificationForm(forms.Form):
     finding = forms.CharField(label=_("核查结论"), widget=forms.Textarea(attrs={"rows": 4}))
     manner = forms.ChoiceField(label=_("澄清方式"), choices=Clarification.Manner.choices, widget=forms.RadioSelect,
                                error_messages={"required": _("请选择澄清方式。")})
-    clarified_on = forms.DateField(label=_("澄清日期"), required=False, widget=_DateInput(),
+    clarified_on = forms.DateField(label=_("澄清日期"), required=False, widget=DateInput(),
                                    help_text=_("留空为今天。"))
-    follow_up_on = forms.DateField(label=_("回访日期"), required=False, widget=_DateInput())
+    follow_up_on = forms.DateField(label=_("回访日期"), required=False, widget=DateInput())
     malicious = forms.BooleanField(label=_("经查属诬告陷害"), required=False)
     accuser_name = forms.CharField(label=_("举报人姓名"), required=False, max_length=60)
     accuser_id_number = forms.CharField(label=_("举报人身份证号"), required=False, max_length=18,
@@ -381,7 +382,7 @@ class SanctionForm(forms.Form):
     cadre = _cadre_field(label=_("受处分干部"))
     kind = forms.ChoiceField(label=_("处分种类"), choices=Sanction.Kind.choices,
                              help_text=_("影响期按公务员法第六十四条：警告6个月，记过12个月，记大过18个月，降级、撤职24个月。"))
-    decided_on = forms.DateField(label=_("处分决定日期"), widget=_DateInput())
+    decided_on = forms.DateField(label=_("处分决定日期"), widget=DateInput())
     document_number = forms.CharField(label=_("处分文号"), required=False, max_length=60)
     reason = forms.CharField(label=_("处分事由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -414,7 +415,7 @@ class ReuseForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Appointment
         fields = ["unit", "title", "post_level", "is_main", "start_date", "document_number"]
-        widgets = {"start_date": _DateInput()}
+        widgets = {"start_date": DateInput()}
 
     def __init__(self, *args, sanctions, **kwargs):
         super().__init__(*args, **kwargs)

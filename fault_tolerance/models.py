@@ -92,7 +92,7 @@ class Policy(models.Model):
         PANEL = "panel", _("审议组全体成员过半数")
 
     jurisdiction = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("适用单位"), null=True, blank=True, on_delete=models.CASCADE,
+        "core.Unit", verbose_name=_("适用单位"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", help_text=_("留空为全局默认；设定后对该单位及其下级单位生效。"))
     quorum = models.PositiveSmallIntegerField(_("表决法定人数"), default=3)
     majority = models.CharField(_("多数规则"), max_length=12, choices=Majority.choices, default=Majority.SIMPLE)
@@ -219,10 +219,10 @@ class Case(models.Model):
     subject_cadres = models.ManyToManyField(
         "cadres.Cadre", verbose_name=_("容错对象（干部）"), blank=True, related_name="tolerance_cases")
     subject_units = models.ManyToManyField(
-        "cadres.Unit", verbose_name=_("容错对象（单位）"), blank=True, related_name="tolerance_cases")
+        "core.Unit", verbose_name=_("容错对象（单位）"), blank=True, related_name="tolerance_cases")
     # The lowest unit above every subject: its policy applies. Kept by the services.
     jurisdiction = models.ForeignKey(
-        "cadres.Unit", verbose_name=_("主管单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "core.Unit", verbose_name=_("主管单位"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", editable=False)
 
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.DRAFT)

@@ -90,9 +90,9 @@ def case_visible_q(user) -> Q:
     if user.has_role(Role.REVIEWER):
         q |= Q(Exists(PanelMember.objects.filter(case_id=OuterRef("pk"), reviewer=user)))
     q |= sent_to_liaison_q(user)
-    if user.has_role(Role.CADRE) and user.cadre_id:
+    if user.has_role(Role.CADRE):
         q |= not_draft & Q(Exists(Case.subject_cadres.through.objects.filter(
-            case_id=OuterRef("pk"), cadre_id=user.cadre_id)))
+            case_id=OuterRef("pk"), cadre__account_id=user.pk)))
     return q
 
 

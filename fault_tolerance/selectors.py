@@ -14,17 +14,17 @@ import datetime as dt
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case as SqlCase
-from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.accounts import own_cadre, own_cadre_id
 from cadres.models import Cadre, Unit
 from core.models import Role, User
-from core.workdays import CalendarNotCovered, add_working_days
 
 from . import permissions
+from .deadlines import cases_with_due_date, deadline_threshold  # noqa: F401 (re-exported)
 from .filters import CaseFilter, ClarificationFilter, CorrectionFilter, SanctionFilter
 from .models import (
     LEADING_POST_LEVELS,
@@ -132,7 +132,7 @@ def recusal_reason(*, case: Case, user, subject_cadre_ids: set[int], subject_uni
         return _("您是本案的填报人，不能参与表决。")
     if user.pk in (case.investigator_id, case.proposed_by_id):
         return _("您参与了本案的调查核实或提出认定建议，不能参与表决。")
-    cadre = getattr(user, "cadre", None) if user.cadre_id else None
+    cadre = own_cadre(user)
     if cadre is not None:
         if cadre.pk in subject_cadre_ids:
             return _("您是本案的容错对象，须回避。")
@@ -232,7 +232,7 @@ def action_refusal(case: Case, action: str, user, *, subjects: CaseSubjects | No
         sent = permissions.is_sent_to_liaison(user, case, subjects.paths)
         return None if sent else _("本案未送您出具意见。")
     if action == Case.Action.APPEAL:
-        own = user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+        own = user.has_role(Role.CADRE) and own_cadre_id(user) in subjects.cadre_ids
         on_behalf = user.has_role(Role.STAFF) and subjects.covered_by(user)
         return None if own or on_behalf else _("只有容错对象本人或管辖范围内的工作人员可以提出申诉。")
     if not (user.has_role(Role.STAFF) and subjects.covered_by(user)):
@@ -267,7 +267,7 @@ def may_add_evidence(case: Case, user, *, subjects: CaseSubjects | None = None) 
     subjects = subjects or CaseSubjects(case)
     if user.has_role(Role.STAFF) and subjects.covered_by(user):
         return True
-    return user.has_role(Role.CADRE) and user.cadre_id in subjects.cadre_ids
+    return user.has_role(Role.CADRE) and own_cadre_id(user) in subjects.cadre_ids
 
 
 def panel_open(case: Case) -> bool:
@@ -318,32 +318,6 @@ def situation_catalog(*, active_only: bool = True) -> QuerySet[Situation]:
 
 
 # Deadlines --------------------------------------------------------------------------
-
-
-def deadline_threshold(today: dt.date, within: int) -> dt.date:
-    """The last day counted as "near": within working days from today. When the calendar
-    does not cover that far, calendar days are used so that the list still shows too much
-    rather than too little."""
-    try:
-        return add_working_days(today, within)
-    except CalendarNotCovered:
-        return today + dt.timedelta(days=within * 7 // 5 + 2)
-
-
-def _due_annotation():
-    return SqlCase(
-        When(state=State.SUBMITTED, then=F("intake_due")),
-        When(state__in=[State.ACCEPTED, State.INVESTIGATING, State.PROPOSED, State.OPINION, State.APPEALED],
-             then=F("decision_due")),
-        When(state=State.NOTIFIED, then=F("appeal_due")),
-        default=Value(None), output_field=DateField(),
-    )
-
-
-def cases_with_due_date(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """qs annotated with `due_on`: the deadline that matters in the case's current state
-    (intake while submitted, decision until decided, the appeal window once notified)."""
-    return qs.annotate(due_on=_due_annotation())
 
 
 def deadline_watch(*, user, within: int = 3, today: dt.date | None = None) -> QuerySet[Case]:

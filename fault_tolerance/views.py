@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cadres.accounts import own_cadre
 from core.models import Role
 from core.views import ServiceFormView, form_refusals, has_any_role
 
@@ -111,7 +112,8 @@ class CaseCreateView(_CaseFormView):
     def perform(self, form):
         user, fields = self.request.user, form.service_fields()
         if not form.chooses_subjects:
-            fields["subject_cadres"] = [user.cadre] if user.cadre_id else []
+            own = own_cadre(user)
+            fields["subject_cadres"] = [own] if own is not None else []
         submit = "submit" in self.request.POST
         # All or nothing: a refused file or submission leaves no case and no file behind.
         case = services.case_file(actor=user, evidence=form.cleaned_data.get("evidence") or [], submit=submit,

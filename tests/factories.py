@@ -79,3 +79,10 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.units.set(extracted)
         if create:
             obj.save()
+
+    @factory.post_generation
+    def cadre(obj, create, extracted, **kwargs):
+        # The link is held on the cadre (cadres.Cadre.account): UserFactory(cadre=...) sets it.
+        if create and extracted is not None:
+            extracted.account = obj
+            extracted.save(update_fields=["account"])

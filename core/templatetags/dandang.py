@@ -89,7 +89,7 @@ def _related_names(model, entries, user) -> dict:
     names = {}
     for name, ids in wanted.items():
         related = model._meta.get_field(name).related_model
-        visible = unit_scope(user) if related._meta.label == "cadres.Unit" else related._default_manager.all()
+        visible = unit_scope(user) if related._meta.label == "core.Unit" else related._default_manager.all()
         names[name] = {obj.pk: str(obj) for obj in visible.filter(pk__in=ids)}
     return names
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.accounts import own_cadre, own_cadre_id
 from core.audit import audit_create, audit_record, diff, snapshot
 from core.errors import Conflict
 from core.models import Role, User
@@ -43,7 +44,8 @@ def _check_subjects(actor, cadres: list, units: list) -> None:
             require_unit_in_scope(actor, cadre.unit, field="subject_cadres")
         return
     # A cadre account files for itself only.
-    if units or [c.pk for c in cadres] != [actor.cadre_id] or actor.cadre_id is None:
+    own_id = own_cadre_id(actor)
+    if units or [c.pk for c in cadres] != [own_id] or own_id is None:
         raise ValidationError({"subject_cadres": _("干部本人只能为自己提出容错申请。")})
 
 
@@ -70,8 +72,8 @@ def case_create(*, actor, subject_cadres=(), subject_units=(), **fields) -> Case
     _check_subjects(actor, cadres, units)
     case = Case(created_by=actor)
     apply_fields(case, fields, CASE_FIELDS)
-    if not case.applicant and not actor.has_role(Role.STAFF) and actor.cadre_id:
-        case.applicant = actor.cadre.name
+    if not case.applicant and not actor.has_role(Role.STAFF) and own_cadre(actor) is not None:
+        case.applicant = own_cadre(actor).name
     _set_jurisdiction(case, cadres, units)
     _clean_case(case)
     case.save()
@@ -295,7 +297,7 @@ _HANDLERS = {
 
 
 def _cadre_accounts(ctx: _Context) -> list:
-    return list(User.objects.filter(cadre_id__in=ctx.cadre_ids, is_active=True))
+    return list(User.objects.filter(cadre__in=ctx.cadre_ids, is_active=True))
 
 
 def _next_in_line(ctx: _Context, action: str) -> tuple[str, list]:

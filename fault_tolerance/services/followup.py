@@ -171,8 +171,8 @@ def sanction_create(*, actor, cadre, kind: str, decided_on, document_number: str
 
 
 def reuse_register(*, appointment, actor, sanction: Sanction | None = None) -> Reuse:
-    """Link a re-use appointment (kind `reuse`) to the sanction it follows; called by
-    cadres.services.appointment_create inside its transaction. Without a sanction named,
+    """Link a re-use appointment (kind `reuse`) to the sanction it follows; called (through
+    the cadres.signals.appointment_created receiver) inside appointment_create's transaction. Without a sanction named,
     the cadre's latest one. Raises ValidationError when the cadre has no sanction, the
     sanction is another cadre's, or its effect period (公务员法 §64) has not ended."""
     if sanction is None:
@@ -189,3 +189,9 @@ def reuse_register(*, appointment, actor, sanction: Sanction | None = None) -> R
     reuse = Reuse.objects.create(sanction=sanction, appointment=appointment)
     audit_record(obj=sanction, actor=actor, action="reuse", changes={"reuse_appointment": [None, appointment.pk]})
     return reuse
+
+
+def on_appointment_created(sender, *, appointment, actor, sanction=None, **kwargs) -> None:
+    """cadres.signals.appointment_created: a re-use appointment registers its Reuse."""
+    if appointment.kind == appointment.Kind.REUSE:
+        reuse_register(appointment=appointment, actor=actor, sanction=sanction)

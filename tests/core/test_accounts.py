@@ -13,9 +13,9 @@ def test_admin_role_opens_the_django_admin(client):
     staff = UserFactory(roles=[Role.STAFF])
     assert admin.is_staff and not staff.is_staff
     client.force_login(admin)
-    assert client.get("/admin/cadres/unit/").status_code == 200
+    assert client.get("/admin/core/unit/").status_code == 200
     client.force_login(staff)
-    assert client.get("/admin/cadres/unit/").status_code == 302
+    assert client.get("/admin/core/unit/").status_code == 302
 
 
 @pytest.mark.django_db

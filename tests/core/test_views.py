@@ -110,7 +110,7 @@ def test_404_and_403_pages_are_in_the_layout(client, tree):
 
 @pytest.mark.parametrize("path", [
     "/admin/", "/admin/core/user/", "/admin/core/user/add/", "/admin/core/auditentry/", "/admin/core/job/",
-    "/admin/cadres/unit/", "/admin/cadres/unit/add/", "/admin/cadres/cadre/", "/admin/cadres/cadre/add/",
+    "/admin/core/unit/", "/admin/core/unit/add/", "/admin/cadres/cadre/", "/admin/cadres/cadre/add/",
 ])
 def test_admin_pages_load_for_an_administrator(client, superuser, cadre_in_street, path):
     client.force_login(superuser)
@@ -173,7 +173,7 @@ def test_admin_shows_the_services_errors_on_the_form_and_saves_nothing(client, s
 
 def test_admin_adds_a_unit_through_the_service(client, superuser, tree):
     client.force_login(superuser)
-    response = client.post("/admin/cadres/unit/add/", {
+    response = client.post("/admin/core/unit/add/", {
         "name": "泉城路街道", "code": "JN-LX-QCL", "parent": tree["district"].pk, "kind": "subdistrict", "category": ""})
     assert response.status_code == 302
     unit = Unit.objects.get(code="JN-LX-QCL")
@@ -183,7 +183,7 @@ def test_admin_adds_a_unit_through_the_service(client, superuser, tree):
 
 def test_admin_refuses_to_move_a_unit_under_itself(client, superuser, tree):
     client.force_login(superuser)
-    response = client.post(f"/admin/cadres/unit/{tree['district'].pk}/change/", {
+    response = client.post(f"/admin/core/unit/{tree['district'].pk}/change/", {
         "name": "历下区", "code": "JN-LX", "parent": tree["street"].pk, "kind": "party_committee", "category": ""})
     assert response.status_code == 200
     assert "上级单位不能是本单位或其下级单位。" in _text(response)

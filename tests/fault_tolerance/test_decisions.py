@@ -52,8 +52,8 @@ def test_leader_of_a_subject_unit_recuses_but_its_staff_member_does_not(people, 
     clerk = CadreFactory(unit=tree["street"], post_level=PostLevel.STAFF, position_title="科员")
     higher_up = CadreFactory(unit=tree["district"], post_level=PostLevel.DIVISION_CHIEF)
     for reviewer, cadre in zip(people.reviewers, (leader, clerk, higher_up), strict=True):
-        reviewer.cadre = cadre
-        reviewer.save()
+        cadre.account = reviewer  # the link is held on the cadre (Cadre.account)
+        cadre.save()
     case = advance(new_case(subject_units=[tree["street"]]), "proposed")
     names = {u.username for u in default_panel(case)}
     assert "r1" not in names and {"r2", "r3"} <= names

@@ -1,0 +1,187 @@
+"""The layer moves keep every row: Unit from cadres to core (state only, its content type
+relabelled, earlier audit entries still verifiable) and the user's cadre link reversed onto
+the cadre (Cadre.account). Migrates back to the state before the moves, writes data with the
+historical models, migrates forward and checks what survived."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from core.models import GENESIS_HASH, AuditEntry
+
+BEFORE = [
+    ("core", "0004_auditentry_object_type"),
+    ("cadres", "0002_appointment_newest_idx"),
+    ("fault_tolerance", "0003_policy_majority"),
+]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def _latest():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def _hashed_entry(Entry, *, content_type, object_type, object_id, changes, prev):
+    # The hash is computed by the model's own (current) code: the historical model has no methods.
+    entry = AuditEntry(
+        object_type=object_type,
+        object_id=object_id,
+        actor_username="system",
+        at=timezone.now(),
+        action="create",
+        changes=changes,
+    )
+    digest = entry.compute_hash(prev)
+    Entry.objects.create(
+        content_type_id=content_type.pk,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr="",
+        actor_username="system",
+        at=entry.at,
+        action="create",
+        changes=changes,
+        prev_hash=prev,
+        hash=digest,
+    )
+    return digest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unit_move_and_account_reversal_keep_every_row():
+    old = _migrate(BEFORE)
+    try:
+        ContentType = old.get_model("contenttypes", "ContentType")
+        Unit = old.get_model("cadres", "Unit")
+        Cadre = old.get_model("cadres", "Cadre")
+        Appointment = old.get_model("cadres", "Appointment")
+        User = old.get_model("core", "User")
+        Policy = old.get_model("fault_tolerance", "Policy")
+        Entry = old.get_model("core", "AuditEntry")
+
+        city = Unit.objects.create(
+            name="济南市", code="JN", kind="party_committee", path="", depth=0
+        )
+        city.path = f"/{city.pk}/"
+        city.save()
+        street = Unit.objects.create(
+            name="解放路街道", code="JN-JFL", kind="subdistrict", parent=city, path="", depth=1
+        )
+        street.path = f"{city.path}{street.pk}/"
+        street.save()
+        cadre = Cadre.objects.create(
+            name="张三",
+            gender="M",
+            birth_date=dt.date(1980, 1, 1),
+            id_number="110105198001010011",
+            unit=street,
+            post_level="section_chief",
+        )
+        lone = Cadre.objects.create(
+            name="李四",
+            gender="F",
+            birth_date=dt.date(1981, 2, 2),
+            id_number="110105198102020022",
+            unit=city,
+            post_level="staff",
+        )
+        appointment = Appointment.objects.create(
+            cadre=cadre,
+            unit=street,
+            title="主任",
+            post_level="section_chief",
+            kind="promotion",
+            start_date=dt.date(2020, 1, 1),
+        )
+        own = User.objects.create(username="cadre_zhang", roles=["cadre"], cadre=cadre)
+        staff = User.objects.create(username="staff_jn", roles=["staff"])
+        staff.units.set([city, street])
+        policy = Policy.objects.create(jurisdiction=street)
+        unit_type, _ = ContentType.objects.get_or_create(app_label="cadres", model="unit")
+        Entry.objects.all().delete()
+        head = _hashed_entry(
+            Entry,
+            content_type=unit_type,
+            object_type="cadres.unit",
+            object_id=city.pk,
+            changes={"name": [None, "济南市"]},
+            prev=GENESIS_HASH,
+        )
+        _hashed_entry(
+            Entry,
+            content_type=unit_type,
+            object_type="cadres.unit",
+            object_id=street.pk,
+            changes={"name": [None, "解放路街道"]},
+            prev=head,
+        )
+    finally:
+        new = _migrate(_latest())
+
+    Unit = new.get_model("core", "Unit")
+    Cadre = new.get_model("cadres", "Cadre")
+    Appointment = new.get_model("cadres", "Appointment")
+    User = new.get_model("core", "User")
+    Policy = new.get_model("fault_tolerance", "Policy")
+    ContentType = new.get_model("contenttypes", "ContentType")
+
+    assert Unit._meta.db_table == "cadres_unit"
+    assert set(Unit.objects.values_list("pk", "code", "parent_id", "path")) == {
+        (city.pk, "JN", None, city.path),
+        (street.pk, "JN-JFL", city.pk, street.path),
+    }
+    assert Cadre.objects.get(pk=cadre.pk).unit_id == street.pk
+    assert Appointment.objects.get(pk=appointment.pk).unit_id == street.pk
+    assert Policy.objects.get(pk=policy.pk).jurisdiction_id == street.pk
+    assert sorted(User.objects.get(pk=staff.pk).units.values_list("pk", flat=True)) == sorted(
+        [city.pk, street.pk]
+    )
+    # The link is on the cadre now, and the unlinked cadre stays unlinked.
+    assert Cadre.objects.get(pk=cadre.pk).account_id == own.pk
+    assert Cadre.objects.get(pk=lone.pk).account_id is None
+    # The same content type row, relabelled: the entries still point at it.
+    relabelled = ContentType.objects.get(pk=unit_type.pk)
+    assert (relabelled.app_label, relabelled.model) == ("core", "unit")
+    assert not ContentType.objects.filter(app_label="cadres", model="unit").exists()
+    assert AuditEntry.objects.filter(content_type_id=unit_type.pk).count() == 2
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "2 entries verified" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_moves_migrate_backwards_with_the_links():
+    _migrate(_latest())
+    new = MigrationExecutor(connection).loader.project_state(_latest()).apps
+    Unit = new.get_model("core", "Unit")
+    Cadre = new.get_model("cadres", "Cadre")
+    User = new.get_model("core", "User")
+    unit = Unit.objects.create(name="济南市", code="JN", kind="party_committee", path="/x/")
+    user = User.objects.create(username="cadre_zhang", roles=["cadre"])
+    cadre = Cadre.objects.create(
+        name="张三",
+        gender="M",
+        birth_date=dt.date(1980, 1, 1),
+        id_number="110105198001010011",
+        unit=unit,
+        post_level="staff",
+        account=user,
+    )
+    try:
+        old = _migrate(BEFORE)
+        assert old.get_model("core", "User").objects.get(pk=user.pk).cadre_id == cadre.pk
+        assert old.get_model("cadres", "Unit").objects.get(pk=unit.pk).code == "JN"
+    finally:
+        _migrate(_latest())

@@ -13,7 +13,7 @@ from core.errors import Conflict
 from core.models import Role, User
 from core.notifications import notify
 from core.services import apply_fields, require_role, require_unit_in_scope
-from core.workdays import CalendarNotCovered, add_working_days
+from core.workdays import deadline_after, shared_calendar
 
 from .. import rules, selectors
 from ..models import Case, Decision, Outcome, PanelMember, Situation, Vote
@@ -123,42 +123,43 @@ def case_update(*, case: Case, actor, subject_cadres=None, subject_units=None, *
 # Deadlines --------------------------------------------------------------------------
 
 
-def _set_deadline(case: Case, key: str, count) -> None:
-    """Set case.<key> from count(); when the calendar lacks a year, leave it empty and say why."""
+def _set_deadline(case: Case, key: str, start: dt.date, days: int) -> None:
+    """Set case.<key> to the days-th working day after start. A count that runs into a year
+    whose schedule is not entered is provisional: deadline_notes[key] lists those years."""
+    deadline = deadline_after(start, days)
     notes = dict(case.deadline_notes or {})
-    try:
-        value = count()
+    if deadline.provisional:
+        notes[key] = list(deadline.provisional_years)
+    else:
         notes.pop(key, None)
-    except CalendarNotCovered as exc:
-        value = None
-        notes[key] = exc.messages[0]
-    setattr(case, key, value)
+    setattr(case, key, deadline.date)
     case.deadline_notes = notes
 
 
 def _count_deadlines(case: Case, action: str) -> None:
     policy = selectors.policy_for(case.jurisdiction)
     if action == Action.SUBMIT:
-        _set_deadline(case, "intake_due", lambda: add_working_days(case.submitted_on, policy.intake_days))
+        _set_deadline(case, "intake_due", case.submitted_on, policy.intake_days)
     elif action in (Action.ACCEPT, Action.APPEAL):
         start = case.accepted_on if action == Action.ACCEPT else case.appealed_on
-        _set_deadline(case, "decision_due", lambda: add_working_days(start, policy.decision_days))
+        _set_deadline(case, "decision_due", start, policy.decision_days)
     elif action == Action.NOTIFY:
-        _set_deadline(case, "appeal_due", lambda: case.notified_on + dt.timedelta(days=policy.appeal_days))
+        case.appeal_due = case.notified_on + dt.timedelta(days=policy.appeal_days)
 
 
 @transaction.atomic
 def case_deadlines_refresh(*, case: Case) -> Case:
-    """Count again the deadlines that the calendar could not count before (after an
-    administrator entered a year). Idempotent; a no-op when nothing was missing."""
+    """Count again the deadlines that were counted provisionally (after an administrator
+    entered a year's schedule). Idempotent; a no-op when none was provisional."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.deadline_notes:
         return case
     before = snapshot(case, ("intake_due", "decision_due", "deadline_notes"))
-    if "intake_due" in case.deadline_notes and case.submitted_on:
-        _count_deadlines(case, Action.SUBMIT)
-    if "decision_due" in case.deadline_notes:
-        _count_deadlines(case, Action.APPEAL if case.round > 1 else Action.ACCEPT)
+    with shared_calendar():
+        if "intake_due" in case.deadline_notes and case.submitted_on:
+            _count_deadlines(case, Action.SUBMIT)
+        if "decision_due" in case.deadline_notes:
+            _count_deadlines(case, Action.APPEAL if case.round > 1 else Action.ACCEPT)
     changes = diff(before, snapshot(case, ("intake_due", "decision_due", "deadline_notes")))
     if changes:
         case.save(update_fields=["intake_due", "decision_due", "deadline_notes", "updated_at"])

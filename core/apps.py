@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.core import signals
         from django.db.models.signals import post_delete, post_save
 
-        from . import workdays
+        from . import notifications, workdays  # noqa: F401  notifications registers its email task
         from .models import CalendarYear, HolidayDay
 
         # One calendar read per request; any change to it drops that copy.

@@ -16,6 +16,8 @@ class FaultToleranceConfig(AppConfig):
     def ready(self) -> None:
         from core.workdays import calendar_changed
 
-        from . import timeline  # noqa: F401  registers the timeline providers
+        from . import notifications, timeline  # noqa: F401  timeline registers its providers
+
+        notifications.register()
 
         calendar_changed.connect(_recount_deadlines, dispatch_uid="fault_tolerance.recount_deadlines")

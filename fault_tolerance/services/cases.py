@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from core.audit import audit_create, audit_record, diff, snapshot
 from core.errors import Conflict
 from core.models import Role, User
-from core.notifications import notify
+from core.notifications import notifications_done, notify
 from core.services import apply_fields, require_role, require_unit_in_scope
 from core.workdays import deadline_after, shared_calendar
 
 from .. import rules, selectors
 from ..models import Case, Decision, Outcome, PanelMember, Situation, Vote
+from ..notifications import Kind
 from .attachments import attachments_add
 from .files import atomic_with_files
 
@@ -300,37 +301,52 @@ def _cadre_accounts(ctx: _Context) -> list:
 
 
 def _next_in_line(ctx: _Context, action: str) -> tuple[str, list]:
+    """The notification kind an action sends and to whom (the next people in line)."""
     case = ctx.case
     staff = lambda: selectors.covering_users(case=case, role=Role.STAFF, paths=ctx.paths)  # noqa: E731
     filer = [case.created_by]
     if action == Action.SUBMIT:
-        return _("容错申请待受理：%s"), staff()
+        return Kind.INTAKE, staff()
     if action == Action.ACCEPT:
-        return _("容错申请已受理，待调查核实：%s"), staff() + filer
+        return Kind.INVESTIGATE, staff() + filer
     if action in (Action.REJECT, Action.CLOSE, Action.NOTIFY):
-        titles = {Action.REJECT: _("容错申请不予受理：%s"), Action.CLOSE: _("容错申请已办结：%s"),
-                  Action.NOTIFY: _("容错认定结果告知：%s")}
-        return titles[action], filer + _cadre_accounts(ctx)
+        kinds = {Action.REJECT: Kind.REJECTED, Action.CLOSE: Kind.CLOSED, Action.NOTIFY: Kind.NOTIFIED}
+        return kinds[action], filer + _cadre_accounts(ctx)
     if action == Action.PROPOSE:
         liaisons = [case.liaison] if case.liaison_id else selectors.covering_users(
             case=case, role=Role.LIAISON, paths=ctx.paths)
-        return _("请出具纪检监察意见：%s"), liaisons
+        return Kind.OPINION_REQUESTED, liaisons
     if action == Action.OPINION:
-        return _("容错申请待表决：%s"), selectors.panel(case)
+        return Kind.VOTE_REQUESTED, selectors.panel(case)
     if action == Action.DECIDE:
-        return _("容错认定已作出，待告知：%s"), staff()
+        return Kind.DECIDED, staff()
     if action == Action.APPEAL:
-        return _("申诉复核待表决：%s"), selectors.panel(case) + staff()
+        return Kind.APPEAL_VOTE_REQUESTED, selectors.panel(case) + staff()
     return "", []
 
 
+# Which requests an action fulfils: (kinds, whether only the actor's own are done). Taking a
+# case in answers every staff member asked to; a vote answers only the voter's request.
+_FULFILS = {
+    Action.ACCEPT: ((Kind.INTAKE,), False),
+    Action.REJECT: ((Kind.INTAKE,), False),
+    Action.INVESTIGATE: ((Kind.INVESTIGATE,), False),
+    Action.OPINION: ((Kind.OPINION_REQUESTED,), False),
+    Action.VOTE: ((Kind.VOTE_REQUESTED, Kind.APPEAL_VOTE_REQUESTED), True),
+    Action.DECIDE: ((Kind.VOTE_REQUESTED, Kind.APPEAL_VOTE_REQUESTED), False),
+    Action.NOTIFY: ((Kind.DECIDED,), False),
+}
+
+
 def _announce(ctx: _Context, action: str, actor) -> None:
-    title, recipients = _next_in_line(ctx, action)
+    case = ctx.case
+    if action in _FULFILS:
+        kinds, own_only = _FULFILS[action]
+        notifications_done(obj=case, kinds=kinds, recipients=[actor] if own_only else None)
+    kind, recipients = _next_in_line(ctx, action)
     recipients = [u for u in recipients if u.pk != actor.pk]
-    if title and recipients:
-        case = ctx.case
-        body = _("事项：%(title)s\n状态：%(state)s") % {"title": case.title, "state": case.get_state_display()}
-        notify(recipients=recipients, title=title % case.title, body=body, link=case.get_absolute_url(), obj=case)
+    if kind and recipients:
+        notify(kind=kind, recipients=recipients, context={"case": case}, link=case.get_absolute_url(), obj=case)
 
 
 # The one service for every move ---------------------------------------------------------

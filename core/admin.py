@@ -229,6 +229,16 @@ class JobAdmin(admin.ModelAdmin):
 # The holiday calendar ---------------------------------------------------------------------
 
 
+class HolidayNoticeForm(forms.Form):
+    text = forms.CharField(
+        label=_("通知全文"), widget=forms.Textarea(attrs={"rows": 16, "cols": 90}),
+        help_text=_("粘贴《国务院办公厅关于××××年部分节假日安排的通知》全文（含标题），"
+                    "先预览核对，再保存。"))
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100,
+                              help_text=_("粘贴的文本不含标题时填写。"))
+    source = forms.CharField(label=_("数据来源"), max_length=200, initial=_("国务院办公厅通知"))
+
+
 class HolidayDayInline(admin.TabularInline):
     model = HolidayDay
     fields = ("date", "is_workday", "name")
@@ -243,6 +253,44 @@ class CalendarYearAdmin(AuditedModelAdmin):
 
     list_display = ("year", "complete", "source")
     inlines = [HolidayDayInline]
+    change_list_template = "admin/core/calendaryear/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("notice/", self.admin_site.admin_view(self.notice_view), name="core_calendaryear_notice"),
+                *super().get_urls()]
+
+    def notice_view(self, request):
+        """Paste the State Council's notice: read it, preview the days, then save the year."""
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from .holiday_notice import calendar_year_from_notice, notice_parse
+
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = HolidayNoticeForm(request.POST or None)
+        notice = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                notice = notice_parse(form.cleaned_data["text"], year=form.cleaned_data["year"])
+                if "save" in request.POST:
+                    year = calendar_year_from_notice(
+                        notice=notice, source=form.cleaned_data["source"], actor=request.user)
+                    messages.success(request, _("%(year)s年的节假日安排已保存，按预计计算的期限将重新计算。")
+                                     % {"year": year.year})
+                    return redirect("admin:core_calendaryear_changelist")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                notice = None
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "notice": notice, "title": _("录入国务院节假日安排通知"),
+                   "status": 400 if form.errors else 200}
+        return TemplateResponse(request, "admin/core/calendaryear/notice.html", context,
+                                status=context["status"])
 
     @staticmethod
     def _days(year) -> list[str]:

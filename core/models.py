@@ -255,6 +255,8 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
         related_name="notifications")
+    # A key registered by the sending app (core.notifications.register_kind).
+    kind = models.CharField(_("类型"), max_length=60, blank=True, default="")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True, default="")
     link = models.CharField(_("链接"), max_length=300, blank=True, default="")
@@ -263,12 +265,19 @@ class Notification(models.Model):
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # Set when the act the notification asked for was performed (by whoever performs it).
+    done_at = models.DateTimeField(_("已办理时间"), null=True, blank=True)
+    # Set when its email left, so that a task run twice does not send it twice.
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
         ordering = ["-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-id"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-id"], name="notification_inbox_idx"),
+            models.Index(fields=["target_type", "target_id", "kind"], name="notification_target_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,16 +1,26 @@
-"""In-app notifications, with a copy by email through Django's mail backend.
+"""In-app notifications, each with a copy by email to its own recipient.
+
+A notification has a kind, registered by the app that sends it (`register_kind`, from its
+AppConfig.ready(); core holds no app's words). A kind names a template whose first line is
+the subject and whose rest is the body; `asks_action` marks the kinds that ask the recipient
+to do something, which the service performing that act marks done (`notifications_done`).
 
 `notify` is called by services inside their transaction: the rows commit with the change
-they announce, and the emails leave only once that change is committed."""
+they announce. The emails leave only after commit, one message per recipient carrying only
+that recipient's address, sent by a Celery task that retries on mail errors."""
 
 import logging
+import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Notification
@@ -18,30 +28,130 @@ from .models import Notification
 log = logging.getLogger(__name__)
 
 
-def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "",
-           obj: models.Model | None = None) -> list[Notification]:
-    """Create one notification per distinct active recipient and email those with an address."""
+@dataclass(frozen=True)
+class NotificationKind:
+    """What a notification is about: its key (stored on the row), its template and whether it
+    asks the recipient to act."""
+
+    key: str
+    template: str
+    asks_action: bool = False
+
+    def render(self, context: dict) -> tuple[str, str]:
+        """(subject, body) from the template: the first line, then the rest."""
+        text = render_to_string(self.template, context).strip()
+        subject, _sep, body = text.partition("\n")
+        return " ".join(subject.split()), body.strip()
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def register_kind(key: str, *, template: str, asks_action: bool = False) -> NotificationKind:
+    """Declare a kind (from an AppConfig.ready()); registering the same key again replaces it."""
+    kind = NotificationKind(key=str(key), template=template, asks_action=asks_action)
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def notification_kind(key: str) -> NotificationKind:
+    """The registered kind; raises LookupError for a key nobody registered."""
+    try:
+        return _KINDS[str(key)]
+    except KeyError:
+        raise LookupError(f"notification kind {key!r} is not registered") from None
+
+
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable,
+    context: dict | None = None,
+    link: str = "",
+    obj: models.Model | None = None,
+) -> list[Notification]:
+    """Create one notification of kind per distinct active recipient, and after commit queue
+    one email per recipient who has an address."""
+    declared = notification_kind(kind)
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
     if not users:
         return []
+    title, body = declared.render({**(context or {}), "link": link, "obj": obj})
     target_type = ContentType.objects.get_for_model(obj.__class__) if obj is not None else None
-    rows = Notification.objects.bulk_create([
-        Notification(recipient=u, title=title[:200], body=body, link=link[:300],
-                     target_type=target_type, target_id=obj.pk if obj is not None else None)
-        for u in users.values()
-    ])
-    addresses = sorted({u.email for u in users.values() if u.email})
-    if addresses:
-        transaction.on_commit(lambda: _send_email(title, body, link, addresses))
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=u,
+                kind=declared.key,
+                title=title[:200],
+                body=body,
+                link=link[:300],
+                target_type=target_type,
+                target_id=obj.pk if obj is not None else None,
+            )
+            for u in users.values()
+        ]
+    )
+    for row in rows:
+        if row.recipient.email:
+            # One callback each, robust: a broker that is down must not turn the committed
+            # change into an error page, nor keep the other recipients' mail from leaving.
+            transaction.on_commit(lambda pk=row.pk: notification_email_task.delay(pk), robust=True)
     return rows
 
 
-def _send_email(title: str, body: str, link: str, addresses: list[str]) -> None:
-    text = "\n\n".join(part for part in (body, link) if part)
-    try:
-        send_mail(title, text, settings.DEFAULT_FROM_EMAIL, addresses)
-    except Exception:  # noqa: BLE001 - the change is committed; a mail failure must not undo or hide it
-        log.exception("notification email to %s failed", addresses)
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notification to its recipient alone; returns whether a message left. Sending
+    twice is avoided: a notification already emailed is skipped. Raises the mail backend's
+    errors (the task retries them)."""
+    row = (
+        Notification.objects.select_related("recipient")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if row is None or not row.recipient.email or not row.recipient.is_active:
+        return False
+    text = "\n\n".join(part for part in (row.body, _absolute(row.link)) if part)
+    EmailMessage(row.title, text, settings.DEFAULT_FROM_EMAIL, [row.recipient.email]).send()
+    Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return True
+
+
+def _absolute(link: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{link}" if link.startswith("/") and base else link
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def notification_email_task(self, notification_id: int) -> bool:
+    """Thin: send one notification's email; mail errors are retried with backoff."""
+    return notification_email_send(notification_id=notification_id)
+
+
+def notifications_done(
+    *, obj: models.Model, kinds: Iterable[str], recipients: Iterable | None = None
+) -> int:
+    """Mark done the notifications of these kinds about obj (for these recipients, or for all
+    when None): the act they asked for has been performed. Returns how many changed."""
+    qs = Notification.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj.__class__),
+        target_id=obj.pk,
+        kind__in=[str(k) for k in kinds],
+        done_at__isnull=True,
+    )
+    if recipients is not None:
+        qs = qs.filter(recipient__in=[u.pk for u in recipients])
+    return qs.update(done_at=timezone.now())
 
 
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:

@@ -29,12 +29,16 @@ class DeadlinesSerializer(serializers.Serializer):
     intake_due = serializers.DateField(allow_null=True)
     decision_due = serializers.DateField(allow_null=True)
     appeal_due = serializers.DateField(allow_null=True)
+    # The keys whose date runs into a year with no entered schedule (API.md).
+    provisional = serializers.ListField(child=serializers.CharField())
 
 
 class CaseSerializer(serializers.ModelSerializer):
     subject_cadres = ScopedCadreField(many=True, required=False)
     subject_units = ScopedUnitField(many=True, required=False)
     deadlines = DeadlinesSerializer(read_only=True)
+    # Why a deadline is provisional, in words, by key (an extension of API.md's `deadlines`).
+    deadline_notes = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     # Declared so that the schema admits the blank a case has until it is decided.
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
@@ -48,6 +52,9 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["state", "outcome", "round", "deadline_notes", "jurisdiction", "created_at",
                             "updated_at"]
+
+    def get_deadline_notes(self, case: Case) -> dict[str, str]:
+        return {key: case.deadline_note(key) for key in case.deadline_notes or {}}
 
 
 class _UserRef(serializers.Serializer):

@@ -19,9 +19,11 @@ class FaultToleranceConfig(AppConfig):
         from core.workdays import calendar_changed
 
         from . import history, permissions
-        from . import timeline  # noqa: F401  registers the timeline providers
+        from . import notifications, timeline  # noqa: F401  timeline registers its providers
         from .models import Case, Sanction
         from .services.followup import on_appointment_created
+
+        notifications.register()
 
         core_history.register(Case, actions=history.CaseHistoryAction, describe=history.describe_case_change,
                               redact=permissions.case_history_redaction)

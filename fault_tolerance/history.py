@@ -82,7 +82,10 @@ def _criteria(value) -> str:
 def _deadline_notes(value) -> str:
     if not isinstance(value, dict) or not value:
         return NONE
-    return "；".join(f"{_field_label(key)}：{note}" for key, note in value.items())
+    def words(note) -> str:  # [2027]: counted provisionally on that year's statutory holidays
+        return _("预计（%(years)s年安排未录入）") % {"years": "、".join(map(str, note))} if isinstance(note, list) else note
+
+    return "；".join(f"{_field_label(key)}：{words(note)}" for key, note in value.items())
 
 
 def _field_label(name: str) -> str:

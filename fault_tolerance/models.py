@@ -270,7 +270,8 @@ class Case(models.Model):
     intake_due = models.DateField(_("受理期限"), null=True, blank=True)
     decision_due = models.DateField(_("认定期限"), null=True, blank=True)
     appeal_due = models.DateField(_("申诉期限"), null=True, blank=True)
-    # {"decision_due": "2027年的法定节假日安排尚未录入…"} for a deadline that could not be counted.
+    # {"decision_due": [2027]}: a deadline counted provisionally, on the statutory holidays of
+    # the listed years, whose official schedule is not entered yet (recounted when it is).
     deadline_notes = models.JSONField(_("期限说明"), default=dict, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -312,7 +313,17 @@ class Case(models.Model):
     @property
     def deadlines(self) -> dict:
         return {"intake_due": self.intake_due, "decision_due": self.decision_due,
-                "appeal_due": self.appeal_due}
+                "appeal_due": self.appeal_due, "provisional": sorted(self.deadline_notes or {})}
+
+    def deadline_note(self, key: str) -> str:
+        """Why the deadline `key` is provisional, the same for every reader ("" when final)."""
+        years = (self.deadline_notes or {}).get(key)
+        if not years:
+            return ""
+        if isinstance(years, str):  # a note recorded before deadlines were counted provisionally
+            return years
+        return _("预计：%(years)s年的节假日安排尚未公布录入，暂按法定节假日计算，录入后自动重新计算。") % {
+            "years": "、".join(str(y) for y in years)}
 
     def looks_failed(self) -> list[str]:
         """The five looks that do not hold (an empty list when all five do)."""

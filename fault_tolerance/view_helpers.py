@@ -236,14 +236,25 @@ DEADLINE_LABELS = {
 
 
 def deadline_rows(case: Case, window: DeadlineWindow) -> list[dict]:
-    """The case's three deadlines for its header: date, the note when the calendar could not
-    count it, and for the one running now (current_due) its near/overdue status."""
+    """The case's three deadlines for its header: date, whether it is provisional (预计, with
+    the reason, the same for every reader), and for the one running now (current_due) its
+    near/overdue status."""
     due = current_due(case)
-    notes = case.deadline_notes or {}
     rows = []
     for key, label in DEADLINE_LABELS.items():
         value = getattr(case, key)
         current = due is not None and value == due
-        rows.append({"key": key, "label": label, "date": value, "note": notes.get(key, ""),
+        note = case.deadline_note(key)
+        rows.append({"key": key, "label": label, "date": value, "note": note,
+                     "provisional": bool(note) and value is not None,
                      "current": current, "status": window.status(value) if current else ""})
     return rows
+
+
+def calendar_years_missing(case: Case, user) -> list[int]:
+    """For an administrator, the years whose schedule would make the case's provisional
+    deadlines final (the prompt to enter them); for everyone else nothing."""
+    if not user.is_admin:
+        return []
+    return sorted({year for years in (case.deadline_notes or {}).values() if isinstance(years, list)
+                   for year in years})

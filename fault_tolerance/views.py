@@ -217,6 +217,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "action_labels": dict(Case.Action.choices),
         "can_edit": selectors.may_edit_draft(case, user),
         "deadlines": view_helpers.deadline_rows(case, window),
+        "calendar_years_missing": view_helpers.calendar_years_missing(case, user),
         "criteria": view_helpers.criteria_view(case),
         "rounds": view_helpers.rounds_view(case, user),
         "timeline": view_helpers.case_timeline(case, user),

@@ -12,12 +12,13 @@ from cadres.accounts import own_cadre, own_cadre_id
 from core.audit import audit_create, audit_record, diff, snapshot
 from core.errors import Conflict
 from core.models import Role, User
-from core.notifications import notify
+from core.notifications import notifications_done, notify
 from core.services import apply_fields, require_role, require_unit_in_scope
-from core.workdays import CalendarNotCovered, add_working_days
+from core.workdays import deadline_after, shared_calendar
 
 from .. import rules, selectors
 from ..models import Case, Decision, Outcome, PanelMember, Situation, Vote
+from ..notifications import Kind
 from .attachments import attachments_add
 from .files import atomic_with_files
 
@@ -125,42 +126,43 @@ def case_update(*, case: Case, actor, subject_cadres=None, subject_units=None, *
 # Deadlines --------------------------------------------------------------------------
 
 
-def _set_deadline(case: Case, key: str, count) -> None:
-    """Set case.<key> from count(); when the calendar lacks a year, leave it empty and say why."""
+def _set_deadline(case: Case, key: str, start: dt.date, days: int) -> None:
+    """Set case.<key> to the days-th working day after start. A count that runs into a year
+    whose schedule is not entered is provisional: deadline_notes[key] lists those years."""
+    deadline = deadline_after(start, days)
     notes = dict(case.deadline_notes or {})
-    try:
-        value = count()
+    if deadline.provisional:
+        notes[key] = list(deadline.provisional_years)
+    else:
         notes.pop(key, None)
-    except CalendarNotCovered as exc:
-        value = None
-        notes[key] = exc.messages[0]
-    setattr(case, key, value)
+    setattr(case, key, deadline.date)
     case.deadline_notes = notes
 
 
 def _count_deadlines(case: Case, action: str) -> None:
     policy = selectors.policy_for(case.jurisdiction)
     if action == Action.SUBMIT:
-        _set_deadline(case, "intake_due", lambda: add_working_days(case.submitted_on, policy.intake_days))
+        _set_deadline(case, "intake_due", case.submitted_on, policy.intake_days)
     elif action in (Action.ACCEPT, Action.APPEAL):
         start = case.accepted_on if action == Action.ACCEPT else case.appealed_on
-        _set_deadline(case, "decision_due", lambda: add_working_days(start, policy.decision_days))
+        _set_deadline(case, "decision_due", start, policy.decision_days)
     elif action == Action.NOTIFY:
-        _set_deadline(case, "appeal_due", lambda: case.notified_on + dt.timedelta(days=policy.appeal_days))
+        case.appeal_due = case.notified_on + dt.timedelta(days=policy.appeal_days)
 
 
 @transaction.atomic
 def case_deadlines_refresh(*, case: Case) -> Case:
-    """Count again the deadlines that the calendar could not count before (after an
-    administrator entered a year). Idempotent; a no-op when nothing was missing."""
+    """Count again the deadlines that were counted provisionally (after an administrator
+    entered a year's schedule). Idempotent; a no-op when none was provisional."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.deadline_notes:
         return case
     before = snapshot(case, ("intake_due", "decision_due", "deadline_notes"))
-    if "intake_due" in case.deadline_notes and case.submitted_on:
-        _count_deadlines(case, Action.SUBMIT)
-    if "decision_due" in case.deadline_notes:
-        _count_deadlines(case, Action.APPEAL if case.round > 1 else Action.ACCEPT)
+    with shared_calendar():
+        if "intake_due" in case.deadline_notes and case.submitted_on:
+            _count_deadlines(case, Action.SUBMIT)
+        if "decision_due" in case.deadline_notes:
+            _count_deadlines(case, Action.APPEAL if case.round > 1 else Action.ACCEPT)
     changes = diff(before, snapshot(case, ("intake_due", "decision_due", "deadline_notes")))
     if changes:
         case.save(update_fields=["intake_due", "decision_due", "deadline_notes", "updated_at"])
@@ -301,37 +303,52 @@ def _cadre_accounts(ctx: _Context) -> list:
 
 
 def _next_in_line(ctx: _Context, action: str) -> tuple[str, list]:
+    """The notification kind an action sends and to whom (the next people in line)."""
     case = ctx.case
     staff = lambda: selectors.covering_users(case=case, role=Role.STAFF, paths=ctx.paths)  # noqa: E731
     filer = [case.created_by]
     if action == Action.SUBMIT:
-        return _("容错申请待受理：%s"), staff()
+        return Kind.INTAKE, staff()
     if action == Action.ACCEPT:
-        return _("容错申请已受理，待调查核实：%s"), staff() + filer
+        return Kind.INVESTIGATE, staff() + filer
     if action in (Action.REJECT, Action.CLOSE, Action.NOTIFY):
-        titles = {Action.REJECT: _("容错申请不予受理：%s"), Action.CLOSE: _("容错申请已办结：%s"),
-                  Action.NOTIFY: _("容错认定结果告知：%s")}
-        return titles[action], filer + _cadre_accounts(ctx)
+        kinds = {Action.REJECT: Kind.REJECTED, Action.CLOSE: Kind.CLOSED, Action.NOTIFY: Kind.NOTIFIED}
+        return kinds[action], filer + _cadre_accounts(ctx)
     if action == Action.PROPOSE:
         liaisons = [case.liaison] if case.liaison_id else selectors.covering_users(
             case=case, role=Role.LIAISON, paths=ctx.paths)
-        return _("请出具纪检监察意见：%s"), liaisons
+        return Kind.OPINION_REQUESTED, liaisons
     if action == Action.OPINION:
-        return _("容错申请待表决：%s"), selectors.panel(case)
+        return Kind.VOTE_REQUESTED, selectors.panel(case)
     if action == Action.DECIDE:
-        return _("容错认定已作出，待告知：%s"), staff()
+        return Kind.DECIDED, staff()
     if action == Action.APPEAL:
-        return _("申诉复核待表决：%s"), selectors.panel(case) + staff()
+        return Kind.APPEAL_VOTE_REQUESTED, selectors.panel(case) + staff()
     return "", []
 
 
+# Which requests an action fulfils: (kinds, whether only the actor's own are done). Taking a
+# case in answers every staff member asked to; a vote answers only the voter's request.
+_FULFILS = {
+    Action.ACCEPT: ((Kind.INTAKE,), False),
+    Action.REJECT: ((Kind.INTAKE,), False),
+    Action.INVESTIGATE: ((Kind.INVESTIGATE,), False),
+    Action.OPINION: ((Kind.OPINION_REQUESTED,), False),
+    Action.VOTE: ((Kind.VOTE_REQUESTED, Kind.APPEAL_VOTE_REQUESTED), True),
+    Action.DECIDE: ((Kind.VOTE_REQUESTED, Kind.APPEAL_VOTE_REQUESTED), False),
+    Action.NOTIFY: ((Kind.DECIDED,), False),
+}
+
+
 def _announce(ctx: _Context, action: str, actor) -> None:
-    title, recipients = _next_in_line(ctx, action)
+    case = ctx.case
+    if action in _FULFILS:
+        kinds, own_only = _FULFILS[action]
+        notifications_done(obj=case, kinds=kinds, recipients=[actor] if own_only else None)
+    kind, recipients = _next_in_line(ctx, action)
     recipients = [u for u in recipients if u.pk != actor.pk]
-    if title and recipients:
-        case = ctx.case
-        body = _("事项：%(title)s\n状态：%(state)s") % {"title": case.title, "state": case.get_state_display()}
-        notify(recipients=recipients, title=title % case.title, body=body, link=case.get_absolute_url(), obj=case)
+    if kind and recipients:
+        notify(kind=kind, recipients=recipients, context={"case": case}, link=case.get_absolute_url(), obj=case)
 
 
 # The one service for every move ---------------------------------------------------------

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from cadres import idnumber
 from core.audit import audit_create, audit_record, diff, snapshot
 from core.models import Role
-from core.notifications import notify
+from core.notifications import notifications_done, notify
 from core.services import apply_fields, require_role, require_unit_in_scope
 
 from .. import permissions, selectors
 from ..models import Case, Clarification, Correction, DishonestyEntry, Reuse, Sanction
+from ..notifications import Kind
 from .attachments import check_upload, sha256_of
 from .files import atomic_with_files, save_file
 
@@ -54,11 +55,8 @@ def _attach_evidence(correction: Correction, upload, case: Case) -> None:
 
 
 def _tell_assignee(correction: Correction, actor) -> None:
-    if correction.assignee_id and correction.assignee_id != actor.pk:
-        notify(recipients=[correction.assignee],
-               title=_("纠错任务：%(step)s（%(case)s）") % {"step": correction.get_step_display(),
-                                                         "case": correction.case.title},
-               body=_("完成期限：%(due)s") % {"due": correction.due_on or _("未设定")},
+    if correction.assignee_id and correction.assignee_id != actor.pk and not correction.done_on:
+        notify(kind=Kind.CORRECTION_ASSIGNED, recipients=[correction.assignee], context={"correction": correction},
                link=correction.case.get_absolute_url(), obj=correction)
 
 
@@ -105,7 +103,9 @@ def correction_update(*, correction: Correction, actor, evidence_file=None, **fi
         return correction
     correction.save()
     audit_record(obj=correction, actor=actor, action="update", changes=changes)
-    if "assignee" in changed:
+    if correction.done_on:  # the step is recorded: the request to record it is done
+        notifications_done(obj=correction, kinds=[Kind.CORRECTION_ASSIGNED])
+    elif "assignee" in changed:
         _tell_assignee(correction, actor)
     return correction
 

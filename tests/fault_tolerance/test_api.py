@@ -42,7 +42,7 @@ def filed(api, people):
 def test_create_answers_the_case_in_api_md_shape(filed, people, tree):
     assert filed["subject_cadres"] == [people.subject.pk] and filed["subject_units"] == []
     assert filed["state"] == "draft" and filed["outcome"] == ""
-    assert filed["deadlines"] == {"intake_due": None, "decision_due": None, "appeal_due": None}
+    assert filed["deadlines"] == {"intake_due": None, "decision_due": None, "appeal_due": None, "provisional": []}
     assert filed["jurisdiction"] == tree["street"].pk and filed["created_by"] == "staff1"
     assert {"id", "title", "description", "occurred_on", "field", "source", "criteria", "panel", "votes",
             "decisions", "deadline_notes"} <= set(filed)

@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core.models import AuditEntry, Notification
-from core.notifications import notify
 from fault_tolerance.models import Case, CaseAttachment, Correction, Vote
 from fault_tolerance.services import correction_create
 from tests.factories import CadreFactory, UnitFactory
@@ -513,8 +512,8 @@ def test_notifications_reach_the_next_in_line_and_are_marked_read(client, people
 
 
 def test_mark_all_read_and_others_notifications_are_out_of_reach(client, people):
-    notify(recipients=[people.staff], title="甲", link="https://evil.example/")
-    notify(recipients=[people.staff], title="乙")
+    Notification.objects.create(recipient=people.staff, title="甲", link="https://evil.example/")
+    Notification.objects.create(recipient=people.staff, title="乙")
     mine = Notification.objects.filter(recipient=people.staff)
     assert _login(client, people.filer).get(f"/notifications/{mine.first().pk}/open/").status_code == 404
     _login(client, people.staff)

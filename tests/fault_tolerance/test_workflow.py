@@ -190,9 +190,11 @@ def test_next_in_line_are_told_in_app_and_by_email(people, new_case, advance, ma
     for reviewer in people.reviewers:
         note = Notification.objects.filter(recipient=reviewer).latest("id")
         assert note.title == f"容错申请待表决：{case.title}" and note.link.endswith(f"/{case.pk}/")
-    [mail] = mailoutbox
-    assert set(mail.to) == {"r1@example.cn", "r2@example.cn", "r3@example.cn"}
-    assert mail.subject == f"容错申请待表决：{case.title}" and "状态：纪检意见已出具" in mail.body
+    # One message per reviewer, each with only that reviewer's address.
+    assert sorted(mail.to for mail in mailoutbox) == [["r1@example.cn"], ["r2@example.cn"], ["r3@example.cn"]]
+    assert all(not mail.cc and not mail.bcc for mail in mailoutbox)
+    mail = mailoutbox[0]
+    assert mail.subject == f"容错申请待表决：{case.title}" and "请表决" in mail.body
     # Submitting tells covering staff, not the filer who just did it.
     assert Notification.objects.filter(recipient=people.staff, title__startswith="容错申请待受理").exists()
     assert not Notification.objects.filter(recipient=people.filer, title__startswith="容错申请待受理").exists()

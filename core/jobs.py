@@ -36,7 +36,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -83,6 +83,16 @@ def _handler(kind: str) -> tuple[Handler, tuple[str, ...]] | None:
         autodiscover_modules("jobs")
         _discovered = True
     return _handlers.get(kind)
+
+
+def job_list_visible(*, user) -> QuerySet[Job]:
+    """The jobs a user may see, cancel and download from: those they started; all of them
+    for an administrator. The API, the page and the download all ask this."""
+    if not getattr(user, "is_authenticated", False):
+        return Job.objects.none()
+    if user.is_admin:
+        return Job.objects.all()
+    return Job.objects.filter(created_by=user)
 
 
 def _stale_before() -> dt.datetime:

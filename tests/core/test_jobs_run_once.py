@@ -285,13 +285,22 @@ def test_the_sweeper_relays_only_queued_jobs_the_broker_never_accepted(db):
     }
 
 
-def test_beat_runs_the_sweeper(settings):
+@pytest.mark.django_db(transaction=True)  # the scheduler closes the connection it finds
+def test_beat_runs_the_sweeper_through_the_database_scheduler(settings):
+    """`make beat` and the compose beat service use django-celery-beat's DatabaseScheduler,
+    which copies CELERY_BEAT_SCHEDULE into its tables when it starts."""
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
     from config.celery import app
 
-    entry = app.conf.beat_schedule["core.sweep_jobs"]
-    assert entry["task"] == "core.tasks.sweep_jobs"
-    assert entry["task"] in app.tasks
-    assert entry["schedule"] == settings.JOB_SWEEP_INTERVAL_SECONDS
+    assert app.conf.beat_scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    DatabaseScheduler(app=app)
+    entry = PeriodicTask.objects.get(name="core.sweep_jobs")
+    assert entry.task == "core.tasks.sweep_jobs" and entry.task in app.tasks
+    assert entry.enabled
+    assert entry.interval.every == settings.JOB_SWEEP_INTERVAL_SECONDS
+    assert entry.interval.period == "seconds"
 
 
 # --- The dedupe key ------------------------------------------------------------------------------

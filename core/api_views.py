@@ -63,7 +63,7 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_file(self, job) -> str | None:
         if not job.file:
             return None

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from celery.signals import task_postrun
 from django.db import transaction
+from kombu import pools
 
 from core import jobs
 from core.models import Job
@@ -78,10 +79,12 @@ class OwnRedis:
             self.process = None
 
 
-def _reset_producers(app) -> None:
-    """Drop the app's cached broker connections, so the next send uses the broker_url now set."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+def _reset_producers(app, *, close: bool = False) -> None:
+    """Drop the app's cached broker connections, so the next send uses the broker_url now set.
+    With close, kombu's shared pools are closed and forgotten too (the throwaway Redis's
+    connections go; the next user of any URL gets a fresh pool, not a closed one)."""
+    if close:
+        pools.reset()
     app._pool = None
     if "amqp" in app.__dict__:
         app.__dict__["amqp"]._producer_pool = None
@@ -104,7 +107,7 @@ def own_redis():
     finally:
         redis.stop()
         app.conf.update(saved)
-        _reset_producers(app)
+        _reset_producers(app, close=True)
 
 
 @contextmanager

@@ -155,6 +155,7 @@ def job_start(
     return job
 
 
+@transaction.atomic
 def job_cancel(*, job: Job, actor) -> Job:
     """Cancel a queued or running job (a running handler stops at its next progress or
     heartbeat). Raises Conflict, carrying the state, when the job has already finished."""

@@ -1,13 +1,18 @@
 """REST endpoints owned by core: users (administrators), jobs, tokens."""
 
-from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from . import accounts
+from . import accounts, jobs
 from .api import HistoryMixin, IsAdmin
 from .models import Job, Role, User
 
@@ -40,21 +45,59 @@ class UserViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
 
 class JobSerializer(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField(
+        help_text=_("结果文件的下载地址；任务未生成文件时为 null。")
+    )
+
     class Meta:
         model = Job
-        fields = ["id", "kind", "state", "progress", "result", "created_at", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "progress",
+            "result",
+            "file",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_file(self, job) -> str | None:
+        if not job.file:
+            return None
+        url = reverse("job-file", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
 
 class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A job is visible to whoever started it, and to administrators."""
+    """A job is visible to whoever started it, and to administrators (jobs.job_list_visible);
+    they may cancel it and download its file. Anyone else gets 404."""
 
     serializer_class = JobSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        if user.is_admin:
-            return Job.objects.all()
-        return Job.objects.filter(Q(created_by=user))
+        return jobs.job_list_visible(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: JobSerializer, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a queued or running job; 409 with `state` when it has already finished."""
+        job = jobs.job_cancel(job=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(job).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        """Download the job's result file."""
+        job = self.get_object()
+        if not job.file:
+            raise Http404
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+        )
 
 
 class TokenSerializer(AuthTokenSerializer):

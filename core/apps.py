@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
         from django.core import signals
         from django.db.models.signals import post_delete, post_save
 
-        from . import notifications, workdays  # noqa: F401  notifications registers its email task
+        # tasks: core.jobs sends run_job by name (it must not import core.tasks, which imports
+        # it), and an unregistered name would bypass eager mode; notifications registers its
+        # email task.
+        from . import notifications, tasks, workdays  # noqa: F401
         from .models import CalendarYear, HolidayDay
 
         # One calendar read per request; any change to it drops that copy.

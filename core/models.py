@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
@@ -167,34 +168,117 @@ class AuditEntry(models.Model):
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class JobStopped(Exception):
+    """Raised inside a job's run when it may no longer write: it was cancelled, or another
+    attempt took it over after its heartbeat went stale. `job_run` catches it; a handler
+    lets it pass (a handler that catches Exception per row must re-raise this one)."""
+
+
 class Job(models.Model):
-    """A long piece of work run by a Celery worker, with progress the pages and the API show."""
+    """A long piece of work run by a Celery worker, with progress the pages and the API show.
+
+    A run holds a lease: the claim increments `attempt`, and every later write of that run
+    (progress, heartbeat, file, finish) is a conditional UPDATE on the same `attempt` and
+    `state=running`, so a run that was taken over or cancelled changes nothing
+    (pulpcore's `Task.set_completed` fences its finish the same way). The row is also the
+    outbox: `enqueued_at` stays null until the broker accepted the task's message."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")  # created, waiting for a worker
-        RUNNING = "running", _("运行中")  # a worker has it
+        RUNNING = "running", _("运行中")  # a worker has it, attempt number `attempt`
         DONE = "done", _("已完成")  # finished; result holds the outcome
         FAILED = "failed", _("失败")  # stopped on an error; result holds the message
+        CANCELLED = "cancelled", _("已取消")  # stopped at its starter's or an admin's request
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
 
     kind = models.CharField(_("类型"), max_length=60)
     params = models.JSONField(default=dict, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.FloatField(_("进度"), default=0.0)
     result = models.JSONField(_("结果"), null=True, blank=True)
+    file = models.FileField(
+        _("结果文件"), upload_to="jobs/%Y/%m/", max_length=200, blank=True, default=""
+    )
+    # At most one queued-or-running job per key (the constraint below), e.g. one ledger tally
+    # per scope and year; null (not "": NULLs never collide) for jobs that may run side by side.
+    dedupe_key = models.CharField(_("去重键"), max_length=200, null=True, blank=True)  # noqa: DJ001
+    attempt = models.PositiveIntegerField(_("第几次运行"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)  # null: not yet with the broker
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the running attempt's last word
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Set on the Job job_start returns: True when it is an already active job with the same
+    # dedupe key, not a new one.
+    reused = False
+    # The attempt whose writes this instance makes (set by the claim); fenced writes use it.
+    _run_attempt: int | None = None
 
     class Meta:
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="job_one_active_per_dedupe_key",
+            ),
+        ]
+        indexes = [
+            # What the sweeper reads every minute: the few active jobs among many finished ones.
+            models.Index(fields=["state", "heartbeat_at"], name="job_active_idx",
+                         condition=models.Q(state__in=["queued", "running"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    def fenced_update(self, **fields) -> None:
+        """Write fields of the running attempt this instance claimed; raise JobStopped when the
+        job is no longer that attempt's (taken over, cancelled or finished)."""
+        if self._run_attempt is None:
+            raise JobStopped(f"Job {self.pk} was not claimed by this run")
+        mine = Job.objects.filter(pk=self.pk, attempt=self._run_attempt, state=self.State.RUNNING)
+        written = mine.update(**fields)
+        if not written:
+            raise JobStopped(f"Job {self.pk} attempt {self._run_attempt} was taken over")
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def heartbeat(self) -> None:
+        """Tell the sweeper this run is alive (call it between chunks when there is no progress to
+        report); raises JobStopped when the run must stop."""
+        self.fenced_update(heartbeat_at=timezone.now())
+
+    def attach_file(self, name: str, content) -> None:
+        """Store the run's result file (bytes or a File) with Django's storage; a superseded or
+        cancelled run stores nothing (raises JobStopped)."""
+        from django.core.files.base import ContentFile, File
+
+        if isinstance(content, (bytes, bytearray)):
+            content = ContentFile(bytes(content))
+        elif not isinstance(content, File):
+            content = File(content)
+        field = self._meta.get_field("file")
+        stored = field.storage.save(field.generate_filename(self, name), content)
+        previous = self.file.name
+        try:
+            self.fenced_update(file=stored, heartbeat_at=timezone.now())
+        except JobStopped:
+            field.storage.delete(stored)
+            raise
+        if previous and previous != stored:
+            field.storage.delete(previous)  # an earlier attempt's file
 
 
 class CalendarYear(models.Model):

@@ -5,8 +5,15 @@ from celery import shared_task
 from . import jobs
 
 
-# acks_late: a message is acknowledged after the run, so a job whose worker died before
-# claiming it is delivered again; job_run's claim turns any later delivery into a no-op.
-@shared_task(acks_late=True, ignore_result=True)
+# Late acks (CELERY_TASK_ACKS_LATE) and requeue on a lost worker (settings) may deliver a
+# task again; job_run's claim turns a delivery whose job is live or finished into a no-op.
+@shared_task(ignore_result=True)
 def run_job(job_id: int) -> None:
     jobs.job_run(job_id=job_id)
+
+
+# Beat sends this every JOB_SWEEP_INTERVAL_SECONDS (config/celery.py); an expired sweep is
+# dropped rather than run late, the next one does the same work.
+@shared_task(ignore_result=True)
+def sweep_jobs() -> None:
+    jobs.job_sweep()

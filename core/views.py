@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from .errors import Conflict, PayloadTooLarge
-
+from . import jobs
 from .dashboard import dashboard_stats
+from .errors import Conflict, PayloadTooLarge
 from .forms import add_service_errors
-from .models import Job, Role
+from .models import Role
 from .scoping import unit_scope
 from .services import require_role
 
@@ -118,5 +120,28 @@ def home(request):
 
 @login_required
 def job_detail(request, pk: int):
-    jobs = Job.objects.all() if request.user.is_admin else Job.objects.filter(created_by=request.user)
-    return render(request, "core/job_detail.html", {"job": get_object_or_404(jobs, pk=pk)})
+    job = get_object_or_404(jobs.job_list_visible(user=request.user), pk=pk)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk: int):
+    job = get_object_or_404(jobs.job_list_visible(user=request.user), pk=pk)
+    try:
+        jobs.job_cancel(job=job, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("任务已取消。"))
+    return redirect("job-detail", pk=job.pk)
+
+
+@login_required
+def job_file(request, pk: int):
+    job = get_object_or_404(jobs.job_list_visible(user=request.user), pk=pk)
+    if not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -181,17 +182,54 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: with REDIS_URL, Redis is the broker and real workers run tasks;
 # without it every task runs eagerly in the calling process.
+# A job runs once whatever the broker does (core/jobs.py): the claim fences every write, so
+# these settings choose when a task is delivered again, never whether its work is done twice.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Acknowledge a message after its task ran, not when a worker takes it: a worker that dies
+# before claiming the job leaves the message to be delivered again.
+CELERY_TASK_ACKS_LATE = True
+# ... and when the pool's child is killed (out of memory, the hard time limit) the message is
+# requeued rather than acked. Its redelivery finds the job running with a fresh heartbeat and
+# does nothing; once the heartbeat is stale the sweeper (or a later delivery) takes over.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: a prefetched message waits behind a long job, unacked,
+# and would be redelivered elsewhere when the visibility timeout ran out.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits. The soft one raises inside the handler, which fails the job with a message;
+# the hard one kills the child process, for a handler stuck where no exception reaches.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "3600"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "3900"))
+# Redis redelivers a message not acked within the visibility timeout. It must be longer than
+# the longest job (the hard limit), or every long job would be delivered a second time.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200")),
+}
+# A request that starts a job must not hang on a broker that is down: fail fast, leave the
+# job in the outbox (Job.enqueued_at null) and let the sweeper relay it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# django-celery-beat's DatabaseScheduler (`make beat`, the compose beat service) copies
+# CELERY_BEAT_SCHEDULE into its tables when it starts, so the entries below always run;
+# administrators may add others in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+JOB_SWEEP_INTERVAL_SECONDS = int(os.environ.get("JOB_SWEEP_INTERVAL_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "core.sweep_jobs": {
+        "task": "core.tasks.sweep_jobs",
+        "schedule": JOB_SWEEP_INTERVAL_SECONDS,
+        # A sweep that waited longer than the interval is dropped: the next one does its work.
+        "options": {"expires": JOB_SWEEP_INTERVAL_SECONDS},
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dandang@localhost")
@@ -205,10 +243,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Domain settings an administrator may change per deployment.
 DANDANG = {
     "ISSUING_BODY": os.environ.get("DANDANG_ISSUING_BODY", "中共某市委组织部"),
-    # A job running longer than this lost its worker; the task's redelivery takes it over.
-    # Keep it at the broker's visibility timeout (Redis: one hour by default).
-    "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "3600")),
+    # A running job whose heartbeat (written by progress() and job.heartbeat()) is older than
+    # this lost its worker: the sweeper or a redelivery takes it over. Handlers report at least
+    # this often; it must stay below the visibility timeout.
+    "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300")),
+    # A job taken over this many times (its worker died each time) is failed, not requeued.
+    "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
 }
+
+if not (DANDANG["JOB_STALE_AFTER_SECONDS"] < CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        and CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT
+        < CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]):
+    raise ImproperlyConfigured(
+        "Need JOB_STALE_AFTER_SECONDS < CELERY_VISIBILITY_TIMEOUT and "
+        "CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT.")
 
 LOGGING = {
     "version": 1,

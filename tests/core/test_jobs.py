@@ -33,7 +33,9 @@ def _count(job, progress):
 def _progress(job, progress):
     progress(0.25)
     seen = Job.objects.values_list("progress", flat=True).get(pk=job.pk)
-    for i in range(1000):  # a handler may report per row; only the first call within a second is saved
+    for i in range(
+        1000
+    ):  # a handler may report per row; only the first call within a second is saved
         progress(i / 1000)
     return {"seen_while_running": seen}
 
@@ -55,8 +57,10 @@ def _unserializable(job, progress):
 
 
 def _chain(unit, actor, n):
-    return [audit_record(obj=unit, actor=actor, action="update", changes={"name": [str(i), str(i + 1)]})
-            for i in range(n)]
+    return [
+        audit_record(obj=unit, actor=actor, action="update", changes={"name": [str(i), str(i + 1)]})
+        for i in range(n)
+    ]
 
 
 @pytest.fixture
@@ -66,7 +70,9 @@ def started(django_capture_on_commit_callbacks):
     def start(**kwargs):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             job = jobs.job_start(**kwargs)
-            assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED  # nothing runs before commit
+            assert (
+                Job.objects.get(pk=job.pk).state == Job.State.QUEUED
+            )  # nothing runs before commit
         assert len(callbacks) == 1
         job.refresh_from_db()
         return job
@@ -104,11 +110,13 @@ def test_audit_verify_reports_progress_per_chunk(admin_user, tree):
 
 
 def test_progress_is_visible_while_running_and_saved_at_most_once_a_second(
-        django_capture_on_commit_callbacks, django_assert_num_queries, admin_user):
+    django_capture_on_commit_callbacks, django_assert_num_queries, admin_user
+):
     with django_capture_on_commit_callbacks(execute=False):
         job = jobs.job_start(kind="test_progress", actor=admin_user)
-    # claim, load, one progress save, the handler's read, the final save: 1,001 progress calls cost one.
-    with django_assert_num_queries(5):
+    # claim (UPDATE and read in a savepoint), one progress save, the handler's read, the fenced
+    # finish: 1,001 progress calls cost one.
+    with django_assert_num_queries(7):
         jobs.job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.result == {"seen_while_running": 0.25}
@@ -125,20 +133,39 @@ def test_a_job_delivered_again_does_not_run_again(started, admin_user):
     assert (job.state, job.result) == (Job.State.DONE, {"runs": 1})
 
 
-def test_a_job_whose_worker_died_is_taken_over_by_the_redelivery(admin_user, settings):
+def test_a_redelivery_leaves_a_long_job_with_a_fresh_heartbeat_alone_and_takes_over_a_stale_one(
+    admin_user, settings
+):
     import datetime as dt
 
     from django.utils import timezone
 
-    fresh = Job.objects.create(kind="test_count", state=Job.State.RUNNING, created_by=admin_user,
-                               started_at=timezone.now())
-    assert jobs.job_run(job_id=fresh.pk) is None  # still within the visibility timeout: left alone
-    lost = Job.objects.create(kind="test_count", state=Job.State.RUNNING, created_by=admin_user,
-                              started_at=timezone.now() - dt.timedelta(
-                                  seconds=settings.DANDANG["JOB_STALE_AFTER_SECONDS"] + 60))
+    window = dt.timedelta(seconds=settings.DANDANG["JOB_STALE_AFTER_SECONDS"])
+    long_ago = timezone.now() - 10 * window
+    # Started long ago but reporting progress: alive, whatever started_at says.
+    alive = Job.objects.create(
+        kind="test_count",
+        state=Job.State.RUNNING,
+        created_by=admin_user,
+        attempt=1,
+        started_at=long_ago,
+        heartbeat_at=timezone.now(),
+    )
+    assert jobs.job_run(job_id=alive.pk) is None
+    alive.refresh_from_db()
+    assert (alive.state, alive.attempt) == (Job.State.RUNNING, 1)
+    lost = Job.objects.create(
+        kind="test_count",
+        state=Job.State.RUNNING,
+        created_by=admin_user,
+        attempt=1,
+        started_at=long_ago,
+        heartbeat_at=timezone.now() - window - dt.timedelta(seconds=5),
+    )
     jobs.job_run(job_id=lost.pk)
     lost.refresh_from_db()
-    assert (lost.state, lost.result) == (Job.State.DONE, {"runs": 1})
+    assert (lost.state, lost.result, lost.attempt) == (Job.State.DONE, {"runs": 1}, 2)
+    assert [job_id for job_id, _ in calls] == [lost.pk]
 
 
 def test_running_a_job_that_does_not_exist_is_a_no_op(db):
@@ -150,16 +177,23 @@ def test_a_queued_job_whose_kind_no_module_registers_fails_instead_of_hanging(ad
     job = Job.objects.create(kind="renamed_since", created_by=admin_user)
     jobs.job_run(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.state, job.result) == (Job.State.FAILED, {"error": "未知的任务类型：renamed_since。"})
+    assert (job.state, job.result) == (
+        Job.State.FAILED,
+        {"error": "未知的任务类型：renamed_since。"},
+    )
 
 
-@pytest.mark.parametrize("kind, message, progress", [
-    ("test_invalid", "缺少考核年度。", 0.5),
-    ("test_crash", "任务执行出错（ZeroDivisionError: division by zero）。", 0.0),
-    ("test_unserializable", "任务执行出错（TypeError", 0.0),
-])
+@pytest.mark.parametrize(
+    "kind, message, progress",
+    [
+        ("test_invalid", "缺少考核年度。", 0.5),
+        ("test_crash", "任务执行出错（ZeroDivisionError: division by zero）。", 0.0),
+        ("test_unserializable", "任务执行出错（TypeError", 0.0),
+    ],
+)
 def test_a_failing_handler_leaves_a_failed_job_with_a_readable_message(
-        started, admin_user, kind, message, progress):
+    started, admin_user, kind, message, progress
+):
     job = started(kind=kind, actor=admin_user)
     assert job.state == Job.State.FAILED
     assert job.result["error"].startswith(message)
@@ -191,7 +225,8 @@ def test_a_kind_registered_twice_is_refused():
 
 
 def test_job_api_shows_state_progress_and_result_to_its_starter_and_admins_only(
-        started, as_user, admin_user, staff_user, tree):
+    started, as_user, admin_user, staff_user, tree
+):
     job = started(kind="test_count", actor=staff_user)
     other_staff = UserFactory(roles=[Role.STAFF], units=[tree["other"]])
 
@@ -211,7 +246,8 @@ def status_tag(page: str) -> str:
 
 
 def test_job_page_polls_while_the_job_runs_and_stops_when_it_is_done(
-        client, django_capture_on_commit_callbacks, admin_user, staff_user, tree):
+    client, django_capture_on_commit_callbacks, admin_user, staff_user, tree
+):
     _chain(tree["city"], admin_user, 2)
     with django_capture_on_commit_callbacks(execute=False):
         job = jobs.job_start(kind="audit_verify", actor=admin_user)
@@ -273,7 +309,9 @@ def worker_deliveries():
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_an_audit_check_started_from_the_web_side(live_celery_worker, admin_user, tree):
+def test_a_real_worker_runs_an_audit_check_started_from_the_web_side(
+    live_celery_worker, admin_user, tree
+):
     assert live_celery_worker.conf.task_always_eager is False
     _chain(tree["city"], admin_user, 4)
     with worker_deliveries() as wait:
@@ -286,7 +324,9 @@ def test_a_real_worker_runs_an_audit_check_started_from_the_web_side(live_celery
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_a_job_once_when_its_task_is_delivered_three_times(live_celery_worker, admin_user):
+def test_a_real_worker_runs_a_job_once_when_its_task_is_delivered_three_times(
+    live_celery_worker, admin_user
+):
     with worker_deliveries() as wait:
         job = jobs.job_start(kind="test_count", actor=admin_user)
         run_job.delay(job.pk)

@@ -14,13 +14,9 @@ class FaultToleranceConfig(AppConfig):
     verbose_name = _("容错纠错")
 
     def ready(self) -> None:
-        from cadres.signals import appointment_created
         from core.workdays import calendar_changed
 
         from . import timeline  # noqa: F401  registers the timeline providers
-        from .services.followup import on_appointment_created
-
-        appointment_created.connect(on_appointment_created, dispatch_uid="fault_tolerance.reuse")
 
         calendar_changed.connect(
             _recount_deadlines, dispatch_uid="fault_tolerance.recount_deadlines"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "cadres",
+    "discipline",
     "assessments",
     "fault_tolerance",
     "incentives",

@@ -1,6 +1,8 @@
 """Every write to fault-tolerance data. Views, the API, the admin, tasks and the shell all
 call these, so a rule holds whichever door the change comes through."""
 
+from discipline.services import clarification_create, reuse_register, sanction_create  # moved
+
 from .attachments import attachment_add, attachments_add, check_upload, detect_kind
 from .cases import (
     case_create,
@@ -11,13 +13,7 @@ from .cases import (
     case_update,
 )
 from .files import atomic_with_files
-from .followup import (
-    clarification_create,
-    correction_create,
-    correction_update,
-    reuse_register,
-    sanction_create,
-)
+from .followup import correction_create, correction_update
 
 __all__ = [
     "atomic_with_files", "attachment_add", "attachments_add", "case_create", "case_deadlines_refresh", "case_file",

@@ -97,15 +97,20 @@ class Sanction(models.Model):
         DEMERIT = "demerit", _("记过")
         MAJOR_DEMERIT = "major_demerit", _("记大过")
         DEMOTION = "demotion", _("降级")
-        DISMISSAL = "dismissal", _("撤职")
+        DISMISSAL = "dismissal_from_post", _("撤职")
+        EXPULSION = "expulsion", _("开除")
+        ADMONISHMENT = "admonishment", _("诫勉")
 
     # 公务员法 第六十四条: 警告六个月；记过十二个月；记大过十八个月；降级、撤职二十四个月。
+    # 诫勉 is not a 处分 but bars promotion for six months (《关于对党员领导干部进行诫勉的规定》).
+    # 开除 ends the post for good: no effect period runs out, and no re-use follows it.
     EFFECT_MONTHS = {
         Kind.WARNING: 6,
         Kind.DEMERIT: 12,
         Kind.MAJOR_DEMERIT: 18,
         Kind.DEMOTION: 24,
         Kind.DISMISSAL: 24,
+        Kind.ADMONISHMENT: 6,
     }
 
     cadre = models.ForeignKey(
@@ -145,13 +150,18 @@ class Sanction(models.Model):
         return describe_sanction_change(name, old, new)
 
     @property
-    def effect_ends_on(self) -> dt.date:
+    def effect_ends_on(self) -> dt.date | None:
         """The last day of the effect period: N months from the decision, the day before the
-        same day of the month N months later (a period from 1 May ends on 30 April)."""
-        return add_months(self.decided_on, self.EFFECT_MONTHS[self.kind]) - dt.timedelta(days=1)
+        same day of the month N months later (a period from 1 May ends on 30 April). None for
+        开除, whose effect never ends."""
+        months = self.EFFECT_MONTHS.get(self.kind)
+        if months is None:
+            return None
+        return add_months(self.decided_on, months) - dt.timedelta(days=1)
 
     def in_effect_on(self, day: dt.date) -> bool:
-        return day <= self.effect_ends_on
+        end = self.effect_ends_on
+        return end is None or day <= end
 
 
 class Reuse(models.Model):

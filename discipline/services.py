@@ -114,6 +114,8 @@ def reuse_register(*, appointment, actor, sanction: Sanction | None = None) -> R
         raise ValidationError({"kind": _("该干部没有处分记录，不能登记为重新使用。")})
     if sanction.cadre_id != appointment.cadre_id:
         raise ValidationError({"sanction": _("所选处分不属于该干部。")})
+    if sanction.effect_ends_on is None:
+        raise ValidationError({"sanction": _("开除处分没有影响期届满之日，不能重新使用。")})
     if appointment.start_date <= sanction.effect_ends_on:
         raise ValidationError(
             {

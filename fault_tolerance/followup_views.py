@@ -109,7 +109,9 @@ class SanctionCreateView(ServiceFormView):
 
     def perform(self, form):
         sanction = services.sanction_create(actor=self.request.user, **form.service_data())
-        messages.success(self.request, _("处分已登记，影响期至 %(end)s。") % {"end": sanction.effect_ends_on.isoformat()})
+        end = sanction.effect_ends_on
+        messages.success(self.request, _("处分已登记，影响期至 %(end)s。") % {"end": end.isoformat()} if end
+                         else _("处分已登记。"))
         return sanction
 
 

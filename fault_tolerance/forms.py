@@ -421,7 +421,7 @@ class ReuseForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sanction"].queryset = sanctions
         self.fields["sanction"].label_from_instance = lambda s: _("%(kind)s（%(date)s 决定，影响期至 %(end)s）") % {
-            "kind": s.get_kind_display(), "date": s.decided_on.isoformat(), "end": s.effect_ends_on.isoformat()}
+            "kind": s.get_kind_display(), "date": s.decided_on.isoformat(), "end": s.effect_ends_on.isoformat() if s.effect_ends_on else "—"}
 
     def _post_clean(self):
         # Shape only: appointment_create checks the dates, scope and the effect period.

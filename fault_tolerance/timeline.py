@@ -40,7 +40,8 @@ def sanctions(cadre) -> list[dict]:
     return [
         {"date": s.decided_on, "kind": "sanction", "title": _("处分：%(kind)s") % {"kind": s.get_kind_display()},
          "detail": " ".join(x for x in [
-             s.document_number, _("影响期至 %(date)s") % {"date": s.effect_ends_on.isoformat()}] if x),
+             s.document_number,
+             _("影响期至 %(date)s") % {"date": s.effect_ends_on.isoformat()} if s.effect_ends_on else ""] if x),
          "object_id": s.pk}
         for s in Sanction.objects.filter(cadre=cadre).order_by("decided_on", "id")
     ]

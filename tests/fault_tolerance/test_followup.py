@@ -157,7 +157,7 @@ def _reuse(people, start, **extra):
     ("demerit", 12, dt.date(2026, 1, 31)),
     ("major_demerit", 18, dt.date(2026, 7, 31)),
     ("demotion", 24, dt.date(2027, 1, 31)),
-    ("dismissal", 24, dt.date(2027, 1, 31)),
+    ("dismissal_from_post", 24, dt.date(2027, 1, 31)),
 ])
 def test_effect_periods_follow_the_civil_servant_law(people, kind, months, last_day):
     sanction = sanction_create(actor=people.staff, cadre=people.subject, kind=kind, decided_on=dt.date(2025, 2, 1))

@@ -36,6 +36,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("cadres.urls")),
+    path("", include("discipline.urls")),
     path("", include("fault_tolerance.urls")),
     path("notifications/", include("core.notification_urls")),
 ]

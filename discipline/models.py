@@ -59,7 +59,7 @@ class Clarification(models.Model):
         return f"{self.cadre} {self.clarified_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("fault_tolerance:clarification-detail", args=[self.pk])
+        return reverse("discipline:clarification-detail", args=[self.pk])
 
 
 class DishonestyEntry(models.Model):
@@ -139,7 +139,7 @@ class Sanction(models.Model):
 
     def get_absolute_url(self) -> str:
         return (
-            reverse("fault_tolerance:cadre-sanctions", args=[self.cadre_id])
+            reverse("discipline:cadre-sanctions", args=[self.cadre_id])
             + f"#sanction-{self.pk}"
         )
 

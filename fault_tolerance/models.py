@@ -17,9 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import PostLevel
 from core.models import Role
-from discipline.models import Clarification, DishonestyEntry, Reuse, Sanction, add_months
-
-__all__ = ["Clarification", "DishonestyEntry", "Reuse", "Sanction", "add_months"]  # moved
 
 
 class Outcome(models.TextChoices):

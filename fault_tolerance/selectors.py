@@ -22,14 +22,6 @@ from cadres.accounts import own_cadre, own_cadre_id
 from cadres.models import Cadre, Unit
 from core.models import Role, User
 from core.scoping import scope_paths, scope_q
-from discipline.selectors import (  # noqa: F401  (moved to discipline; re-exported)
-    cadre_sanctions,
-    clarification_get,
-    clarification_list,
-    dishonesty_list,
-    sanction_list,
-    sanctions_of,
-)
 
 from .deadlines import cases_with_due_date, deadline_threshold  # noqa: F401 (re-exported)
 from .filters import CaseFilter, CorrectionFilter

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext as _
 
 from core.timeline import register
+from discipline.models import Clarification, Sanction
 
-from .models import Case, Clarification, Sanction
+from .models import Case
 
 
 @register

@@ -10,9 +10,11 @@ from cadres.models import Appointment
 from cadres.services import appointment_create
 from core.audit import object_history
 from core.models import Notification
-from fault_tolerance.models import Case, Correction, DishonestyEntry, Reuse, Sanction
-from fault_tolerance.selectors import corrections_overdue, dishonesty_list
-from fault_tolerance.services import sanction_create
+from discipline.models import DishonestyEntry, Reuse, Sanction
+from discipline.selectors import dishonesty_list
+from discipline.services import sanction_create
+from fault_tolerance.models import Case, Correction
+from fault_tolerance.selectors import corrections_overdue
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitViewSet
 from core.api_views import JobViewSet, TokenView
-from fault_tolerance.api import CaseViewSet, ClarificationViewSet, CorrectionViewSet
+from discipline.api import ClarificationViewSet, SanctionViewSet
+from fault_tolerance.api import CaseViewSet, CorrectionViewSet
 
 router = DefaultRouter()
 router.register("users", CadreUserViewSet, basename="user")
@@ -19,6 +20,7 @@ router.register("jobs", JobViewSet, basename="job")
 router.register("tolerance-cases", CaseViewSet, basename="tolerance-case")
 router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
+router.register("sanctions", SanctionViewSet, basename="sanction")
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
@@ -28,10 +30,13 @@ urlpatterns = [
     # Units moved to core (the organization tree): old admin bookmarks still arrive.
     re_path(r"^admin/cadres/unit/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/core/unit/%(rest)s", query_string=True)),
+    re_path(r"^admin/fault_tolerance/(?P<rest>(clarification|dishonestyentry|sanction|reuse)/.*)$",
+            RedirectView.as_view(url="/admin/discipline/%(rest)s", query_string=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("", include("cadres.urls")),
+    path("", include("discipline.urls")),
     path("", include("fault_tolerance.urls")),
     path("notifications/", include("core.notification_urls")),
 ]

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .input import MAX_ID
 
@@ -16,3 +17,11 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+def filtered(filterset_class, data, queryset):
+    """queryset narrowed by filterset_class over data; a bad filter raises ValidationError (400)."""
+    filterset = filterset_class(data or {}, queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs

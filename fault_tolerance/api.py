@@ -1,5 +1,5 @@
-"""REST API: tolerance-cases (with workflow actions, panel and attachments), corrections and
-clarifications. Serializers check shapes; the services decide."""
+"""REST API: tolerance-cases (with workflow actions, panel and attachments) and corrections
+(clarifications and sanctions: discipline.api). Serializers check shapes; the services decide."""
 
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import extend_schema
@@ -8,13 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField
-from cadres.idnumber import mask
 from core.api import HasRole, HistoryMixin, JSONField, ScopedUnitField, ServiceWriteMixin
 from core.models import Role, User
 
 from . import permissions, selectors, services
-from .filters import CaseFilter, ClarificationFilter, CorrectionFilter
-from .models import Case, CaseAttachment, Clarification, Correction, Outcome
+from .filters import CaseFilter, CorrectionFilter
+from .models import Case, CaseAttachment, Correction, Outcome
 from .services.attachments import DOC, DOCX, IMAGES, OFD, PDF, XLS, XLSX
 
 WORKFLOW_ROLES = (Role.STAFF, Role.CADRE, Role.REVIEWER, Role.LIAISON)
@@ -349,46 +348,3 @@ class CorrectionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMode
         serializer.instance = services.correction_update(
             correction=serializer.instance, actor=self.request.user, evidence_file=data.pop("evidence_file", None),
             **data)
-
-
-# Clarifications ----------------------------------------------------------------------------
-
-
-class ClarificationSerializer(serializers.ModelSerializer):
-    cadre = ScopedCadreField()
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
-    clarified_on = serializers.DateField(required=False)
-    accuser_name = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=60)
-    accuser_id_number = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=18)
-    accuser_detail = serializers.CharField(write_only=True, required=False, allow_blank=True)
-
-    class Meta:
-        model = Clarification
-        fields = ["id", "cadre", "cadre_name", "report_summary", "finding", "manner", "clarified_on",
-                  "follow_up_on", "malicious", "accuser_name", "accuser_id_number", "accuser_detail", "created_at"]
-        read_only_fields = ["created_at"]
-
-    def to_representation(self, clarification):
-        data = super().to_representation(clarification)
-        # The dishonesty list is for administrators only: nobody else learns who the accuser was.
-        if self.context["request"].user.is_admin:
-            entry = getattr(clarification, "dishonesty_entry", None)
-            data["dishonesty_entry"] = entry and {
-                "name": entry.name, "id_number": mask(entry.id_number) if entry.id_number else "",
-                "listed_on": entry.listed_on.isoformat()}
-        return data
-
-
-class ClarificationViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """澄清正名: untrue reports closed with a clarification."""
-
-    serializer_class = ClarificationSerializer
-    permission_classes = [HasRole]
-    read_roles = None
-    write_roles = (Role.STAFF,)
-    filterset_class = ClarificationFilter
-    create_service = staticmethod(services.clarification_create)
-
-    def get_queryset(self):
-        return selectors.clarification_list(user=self.request.user)

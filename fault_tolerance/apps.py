@@ -14,23 +14,18 @@ class FaultToleranceConfig(AppConfig):
     verbose_name = _("容错纠错")
 
     def ready(self) -> None:
-        from cadres.signals import appointment_created
         from core import history as core_history
         from core.workdays import calendar_changed
 
         from . import history, permissions
         from . import notifications, timeline  # noqa: F401  timeline registers its providers
-        from .models import Case, Sanction
-        from .services.followup import on_appointment_created
+        from .models import Case
 
         notifications.register()
 
         core_history.register(Case, actions=history.CaseHistoryAction, describe=history.describe_case_change,
                               redact=permissions.case_history_redaction)
-        core_history.register(Sanction, actions=history.SanctionHistoryAction,
-                              describe=history.describe_sanction_change)
 
-        appointment_created.connect(on_appointment_created, dispatch_uid="fault_tolerance.reuse")
 
         calendar_changed.connect(
             _recount_deadlines, dispatch_uid="fault_tolerance.recount_deadlines"

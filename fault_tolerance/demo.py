@@ -20,9 +20,11 @@ from cadres.demo import CADRE1_ID_NUMBER, DEFAULT_PASSWORD, DemoContext, registe
 from cadres.models import Cadre, PostLevel, Unit
 from core.accounts import user_create
 from core.models import Role, User
+from discipline import services as discipline_services
+from discipline.models import Clarification
 
 from . import services
-from .models import Case, Clarification
+from .models import Case
 
 # The report does not name the bureau; the demo takes the first of these 镇海 has.
 NINGBO_BUREAUS = ("应急管理局", "住房和城乡建设局", "自然资源局", "局")
@@ -121,7 +123,7 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
     clarified = 0
     heshan_cadre = _subject_in(Unit.objects.get(code="JM-HS"), "镇", "街道")
     if heshan_staff is not None and heshan_cadre is not None:
-        services.clarification_create(
+        discipline_services.clarification_create(
             actor=heshan_staff, cadre=heshan_cadre, manner=Clarification.Manner.MEETING,
             clarified_on=dt.date(2024, 5, 20), follow_up_on=dt.date(2024, 8, 20),
             report_summary="匿名举报其在征地拆迁补偿中优亲厚友。",

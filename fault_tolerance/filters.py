@@ -1,4 +1,4 @@
-"""FilterSets for cases, correction steps and clarifications, shared by the API and the pages."""
+"""FilterSets for cases and correction steps, shared by the API and the pages."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -9,7 +9,7 @@ from cadres.models import Unit
 from core.filters import IdFilter
 
 from .deadlines import cases_with_due_date, deadline_threshold
-from .models import Case, Clarification, Correction, Outcome, Sanction
+from .models import Case, Correction, Outcome
 
 
 def _subtree_exists(unit_id, through, unit_field: str) -> Exists:
@@ -74,28 +74,3 @@ class CorrectionFilter(django_filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         overdue = Q(done_on__isnull=True, due_on__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
-
-
-class ClarificationFilter(django_filters.FilterSet):
-    cadre = IdFilter(field_name="cadre_id", label=_("干部"))
-    manner = django_filters.ChoiceFilter(choices=Clarification.Manner.choices, label=_("澄清方式"))
-    malicious = django_filters.BooleanFilter(label=_("诬告陷害"))
-    q = django_filters.CharFilter(
-        field_name="cadre__name", lookup_expr="contains", label=_("干部姓名")
-    )
-
-    class Meta:
-        model = Clarification
-        fields = ["cadre", "manner", "malicious", "q"]
-
-
-class SanctionFilter(django_filters.FilterSet):
-    cadre = IdFilter(field_name="cadre_id", label=_("干部"))
-    kind = django_filters.ChoiceFilter(choices=Sanction.Kind.choices, label=_("处分种类"))
-    q = django_filters.CharFilter(
-        field_name="cadre__name", lookup_expr="contains", label=_("干部姓名")
-    )
-
-    class Meta:
-        model = Sanction
-        fields = ["cadre", "kind", "q"]

@@ -1,8 +1,7 @@
-"""Case and sanction history in words, registered with core.history by the app's ready().
+"""Case history in words, registered with core.history by the app's ready().
 
-The services record, beside the models' fields, actions of their own (CaseHistoryAction,
-SanctionHistoryAction) and keys of their own ("vote:<username>", "votes", "panel_round_<n>",
-"attachments", "reuse_appointment") and JSON fields (criteria, deadline notes) whose raw
+The services record, beside the models' fields, actions of their own (CaseHistoryAction)
+and keys of their own ("vote:<username>", "votes", "panel_round_<n>", "attachments") and JSON fields (criteria, deadline notes) whose raw
 form means nothing to a reader. core.history asks describe_*_change first; None means "show
 it as a plain field". Who may read which entry is fault_tolerance.permissions'."""
 
@@ -23,8 +22,6 @@ CaseHistoryAction = models.TextChoices("CaseHistoryAction", [
     ("PANEL", ("panel", gettext_lazy("确定审议组"))),
     ("DEADLINES", ("deadlines", gettext_lazy("重新计算期限"))),
 ])
-
-SanctionHistoryAction = models.TextChoices("SanctionHistoryAction", [("REUSE", ("reuse", gettext_lazy("重新使用")))])
 
 
 def _outcome(value) -> str:
@@ -111,15 +108,3 @@ def describe_case_change(name: str, old, new) -> tuple[str, str, str] | None:
     if name == "deadline_notes":
         return _field_label("deadline_notes"), _deadline_notes(old), _deadline_notes(new)
     return None
-
-
-def describe_sanction_change(name: str, old, new) -> tuple[str, str, str] | None:
-    """A sanction's re-use (services.reuse_register records the appointment's id) in words."""
-    if name != "reuse_appointment":
-        return None
-    from cadres.models import Appointment
-
-    appointment = Appointment.objects.filter(pk=new).select_related("unit").first() if new else None
-    shown = (f"{appointment.start_date.isoformat()} {appointment.unit.name} {appointment.title}"
-             if appointment else (f"#{new}" if new else NONE))
-    return _("重新使用任职"), NONE, shown

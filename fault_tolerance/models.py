@@ -1,5 +1,6 @@
 """容错纠错: fault-tolerance cases, their criteria, panel votes and decisions, and what
-follows a case: correction (纠错), clarification (澄清正名), sanctions and re-use (重新使用).
+follows a tolerated case: correction (纠错). Clarifications, the dishonesty list, sanctions
+and re-use live in discipline (below this app) and are imported from there.
 
 The workflow's legal moves are declared once, in Case.TRANSITIONS; the one service
 `fault_tolerance.services.case_transition` enforces them."""
@@ -14,7 +15,6 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadres import idnumber
 from cadres.models import PostLevel
 from core.models import Role
 
@@ -465,130 +465,3 @@ class Correction(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.done_on is None and self.due_on is not None and self.due_on < today
-
-
-class Clarification(models.Model):
-    """澄清正名: a report against a cadre found untrue, closed with a clarification."""
-
-    class Manner(models.TextChoices):
-        WRITTEN = "written", _("书面")
-        MEETING = "meeting", _("会议")
-        IN_PERSON = "in_person", _("当面")
-        CIRCULAR = "circular", _("通报")
-
-    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT,
-                              related_name="clarifications")
-    report_summary = models.TextField(_("举报内容摘要"))
-    finding = models.TextField(_("核查结论"))
-    manner = models.CharField(_("澄清方式"), max_length=10, choices=Manner.choices)
-    clarified_on = models.DateField(_("澄清日期"))
-    follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
-    malicious = models.BooleanField(_("诬告陷害"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    AUDITED = ("cadre", "report_summary", "finding", "manner", "clarified_on", "follow_up_on", "malicious")
-
-    class Meta:
-        verbose_name = _("澄清正名")
-        verbose_name_plural = _("澄清正名")
-        ordering = ["-clarified_on", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.cadre} {self.clarified_on}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("fault_tolerance:clarification-detail", args=[self.pk])
-
-
-class DishonestyEntry(models.Model):
-    """失信黑名单: a person found to have made a malicious false accusation. Administrators only."""
-
-    name = models.CharField(_("姓名"), max_length=60)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, default="")
-    detail = models.TextField(_("情况说明"), blank=True, default="")
-    clarification = models.OneToOneField(
-        Clarification, verbose_name=_("澄清记录"), on_delete=models.PROTECT, related_name="dishonesty_entry")
-    listed_on = models.DateField(_("列入日期"))
-
-    AUDITED = ("name", "id_number", "detail", "clarification", "listed_on")
-    AUDIT_MASKED = {"id_number": idnumber.mask}
-
-    class Meta:
-        verbose_name = _("失信黑名单")
-        verbose_name_plural = _("失信黑名单")
-        ordering = ["-listed_on", "-id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Sanction(models.Model):
-    """处分: a disciplinary sanction, with its effect period from 公务员法 §64."""
-
-    class Kind(models.TextChoices):
-        WARNING = "warning", _("警告")
-        DEMERIT = "demerit", _("记过")
-        MAJOR_DEMERIT = "major_demerit", _("记大过")
-        DEMOTION = "demotion", _("降级")
-        DISMISSAL = "dismissal", _("撤职")
-
-    # 公务员法 第六十四条: 警告六个月；记过十二个月；记大过十八个月；降级、撤职二十四个月。
-    EFFECT_MONTHS = {
-        Kind.WARNING: 6, Kind.DEMERIT: 12, Kind.MAJOR_DEMERIT: 18, Kind.DEMOTION: 24, Kind.DISMISSAL: 24,
-    }
-
-    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("干部"), on_delete=models.PROTECT,
-                              related_name="sanctions")
-    kind = models.CharField(_("处分种类"), max_length=20, choices=Kind.choices)
-    decided_on = models.DateField(_("处分决定日期"))
-    document_number = models.CharField(_("处分文号"), max_length=60, blank=True, default="")
-    reason = models.TextField(_("处分事由"), blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    AUDITED = ("cadre", "kind", "decided_on", "document_number", "reason")
-
-    class Meta:
-        verbose_name = _("处分")
-        verbose_name_plural = _("处分")
-        ordering = ["cadre_id", "-decided_on", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.cadre} {self.get_kind_display()} {self.decided_on}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("fault_tolerance:cadre-sanctions", args=[self.cadre_id]) + f"#sanction-{self.pk}"
-
-    @property
-    def effect_ends_on(self) -> dt.date:
-        """The last day of the effect period: N months from the decision, the day before the
-        same day of the month N months later (a period from 1 May ends on 30 April)."""
-        return add_months(self.decided_on, self.EFFECT_MONTHS[self.kind]) - dt.timedelta(days=1)
-
-    def in_effect_on(self, day: dt.date) -> bool:
-        return day <= self.effect_ends_on
-
-
-class Reuse(models.Model):
-    """重新使用: a re-use appointment and the sanction it follows."""
-
-    sanction = models.ForeignKey(Sanction, verbose_name=_("处分"), on_delete=models.PROTECT, related_name="reuses")
-    appointment = models.OneToOneField("cadres.Appointment", verbose_name=_("任职记录"), on_delete=models.CASCADE,
-                                       related_name="reuse")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("重新使用")
-        verbose_name_plural = _("重新使用")
-
-    def __str__(self) -> str:
-        return f"{self.appointment} ← {self.sanction}"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -13,7 +13,7 @@ Who sees a case:
 import datetime as dt
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -25,18 +25,14 @@ from core.models import Role, User
 
 from . import permissions
 from .deadlines import cases_with_due_date, deadline_threshold  # noqa: F401 (re-exported)
-from .filters import CaseFilter, ClarificationFilter, CorrectionFilter, SanctionFilter
+from .filters import CaseFilter, CorrectionFilter
 from .models import (
     LEADING_POST_LEVELS,
     TOLERATED_OUTCOMES,
     Case,
-    Clarification,
     Correction,
-    DishonestyEntry,
     PanelMember,
     Policy,
-    Reuse,
-    Sanction,
     Situation,
     Vote,
 )
@@ -379,47 +375,3 @@ def corrections_overdue(*, user, today: dt.date | None = None) -> QuerySet[Corre
     """Steps not done by their due date, earliest first."""
     today = today or timezone.localdate()
     return correction_list(user=user).filter(done_on__isnull=True, due_on__lt=today).order_by("due_on", "id")
-
-
-def clarification_list(*, user, filters: dict | None = None) -> QuerySet[Clarification]:
-    """Clarifications about the cadres the user may see."""
-    from cadres.selectors import cadre_visibility_q
-
-    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
-    qs = Clarification.objects.filter(cadre__in=visible).select_related("cadre", "cadre__unit", "dishonesty_entry")
-    return _filtered(ClarificationFilter, filters, qs).order_by("-clarified_on", "-id")
-
-
-def clarification_get(*, user, pk) -> Clarification:
-    try:
-        return clarification_list(user=user).get(pk=pk)
-    except (Clarification.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def dishonesty_list(*, user) -> QuerySet[DishonestyEntry]:
-    """The dishonesty list (失信黑名单): administrators only; raises PermissionDenied."""
-    if not getattr(user, "is_admin", False):
-        raise PermissionDenied(_("失信黑名单仅管理员可见。"))
-    return DishonestyEntry.objects.select_related("clarification__cadre").order_by("-listed_on", "-id")
-
-
-def sanctions_of(cadre: Cadre) -> QuerySet[Sanction]:
-    return Sanction.objects.filter(cadre=cadre).order_by("-decided_on", "-id")
-
-
-def sanction_list(*, user, filters: dict | None = None) -> QuerySet[Sanction]:
-    """Sanctions of the cadres the user may see, newest first, each with `reused` (a re-use
-    appointment follows it); raises ValidationError on a bad filter."""
-    from cadres.selectors import cadre_visibility_q
-
-    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
-    qs = (Sanction.objects.filter(cadre__in=visible).select_related("cadre", "cadre__unit")
-          .annotate(reused=Exists(Reuse.objects.filter(sanction_id=OuterRef("pk")))))
-    return _filtered(SanctionFilter, filters, qs).order_by("-decided_on", "-id")
-
-
-def cadre_sanctions(*, cadre: Cadre) -> QuerySet[Sanction]:
-    """A cadre's sanctions, newest first, with their re-use appointments (one query each way)."""
-    reuses = Reuse.objects.select_related("appointment__unit").order_by("appointment__start_date", "id")
-    return sanctions_of(cadre).prefetch_related(Prefetch("reuses", queryset=reuses))

@@ -1,10 +1,10 @@
-"""The cadre timeline's fault-tolerance entries: cases, clarifications, sanctions."""
+"""The cadre timeline's fault-tolerance entries: the cases about the cadre."""
 
 from django.utils.translation import gettext as _
 
 from core.timeline import register
 
-from . import permissions, selectors
+from . import permissions
 from .models import Case
 
 
@@ -27,24 +27,4 @@ def tolerance_cases(cadre, user, limit: int) -> list[dict]:
             "url": case.get_absolute_url(),
         }
         for case in cases
-    ]
-
-
-@register
-def clarifications(cadre, user, limit: int) -> list[dict]:
-    return [
-        {"date": c.clarified_on, "kind": "clarification", "title": _("澄清正名"),
-         "detail": f"{c.get_manner_display()}：{c.finding[:80]}", "object_id": c.pk}
-        for c in selectors.clarification_list(user=user).filter(cadre=cadre).order_by("-clarified_on", "-id")[:limit]
-    ]
-
-
-@register
-def sanctions(cadre, user, limit: int) -> list[dict]:
-    return [
-        {"date": s.decided_on, "kind": "sanction", "title": _("处分：%(kind)s") % {"kind": s.get_kind_display()},
-         "detail": " ".join(x for x in [
-             s.document_number, _("影响期至 %(date)s") % {"date": s.effect_ends_on.isoformat()}] if x),
-         "object_id": s.pk}
-        for s in selectors.sanction_list(user=user).filter(cadre=cadre).order_by("-decided_on", "-id")[:limit]
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import followup_views, views
+from . import views
 
 app_name = "fault_tolerance"
 
@@ -20,12 +20,4 @@ urlpatterns = [
     path("tolerance/<int:pk>/corrections/", views.correction_add, name="correction-add"),
     path("tolerance/<int:pk>/corrections/<int:correction_pk>/done/", views.correction_done,
          name="correction-done"),
-    # Their own sections of the navigation: /clarifications/ and /sanctions/, not under /tolerance/.
-    path("clarifications/", followup_views.clarification_list, name="clarification-list"),
-    path("clarifications/new/", followup_views.ClarificationCreateView.as_view(), name="clarification-create"),
-    path("clarifications/<int:pk>/", followup_views.clarification_detail, name="clarification-detail"),
-    path("sanctions/", followup_views.sanction_list, name="sanction-list"),
-    path("sanctions/new/", followup_views.SanctionCreateView.as_view(), name="sanction-create"),
-    path("sanctions/cadre/<int:pk>/", followup_views.cadre_sanctions, name="cadre-sanctions"),
-    path("sanctions/cadre/<int:pk>/reuse/", followup_views.reuse_create, name="reuse-create"),
 ]

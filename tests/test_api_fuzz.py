@@ -21,7 +21,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
 from core.models import Job, Role
-from fault_tolerance.services import attachment_add, case_create, clarification_create
+from discipline.services import clarification_create
+from fault_tolerance.services import attachment_add, case_create
 
 from .factories import AppointmentFactory, CadreFactory, UserFactory
 

@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 from cadres.models import Cadre, Unit
 from core.input import MAX_ID
 from core.models import Role
-from fault_tolerance.models import Case, CaseAttachment, Clarification, Policy
+from discipline.models import Clarification
+from fault_tolerance.models import Case, CaseAttachment, Policy
 from fault_tolerance.services import case_create, case_transition
 
 from .factories import CadreFactory, UserFactory, make_id_number

@@ -1,7 +1,9 @@
 """The layer moves keep every row: Unit from cadres to core (state only, its content type
-relabelled, earlier audit entries still verifiable) and the user's cadre link reversed onto
-the cadre (Cadre.account). Migrates back to the state before the moves, writes data with the
-historical models, migrates forward and checks what survived."""
+relabelled, earlier audit entries still verifiable), the user's cadre link reversed onto
+the cadre (Cadre.account), and clarifications, the dishonesty list, sanctions and re-use
+from fault_tolerance to discipline (state only, content types relabelled, 撤职 renamed).
+Migrates back to the state before the moves, writes data with the historical models,
+migrates forward and checks what survived."""
 
 import datetime as dt
 import io
@@ -109,6 +111,33 @@ def test_unit_move_and_account_reversal_keep_every_row():
         staff = User.objects.create(username="staff_jn", roles=["staff"])
         staff.units.set([city, street])
         policy = Policy.objects.create(jurisdiction=street)
+        Sanction = old.get_model("fault_tolerance", "Sanction")
+        Reuse = old.get_model("fault_tolerance", "Reuse")
+        Clarification = old.get_model("fault_tolerance", "Clarification")
+        DishonestyEntry = old.get_model("fault_tolerance", "DishonestyEntry")
+        sanction = Sanction.objects.create(
+            cadre=cadre, kind="dismissal", decided_on=dt.date(2017, 3, 1), created_by=own
+        )
+        warning = Sanction.objects.create(
+            cadre=lone, kind="warning", decided_on=dt.date(2018, 3, 1), created_by=own
+        )
+        reuse = Reuse.objects.create(sanction=sanction, appointment=appointment)
+        clarification = Clarification.objects.create(
+            cadre=cadre,
+            report_summary="举报",
+            finding="不实",
+            manner="written",
+            clarified_on=dt.date(2024, 1, 1),
+            malicious=True,
+            created_by=own,
+        )
+        listed = DishonestyEntry.objects.create(
+            name="王五", clarification=clarification, listed_on=dt.date(2024, 1, 1)
+        )
+        moved_types = {
+            model: ContentType.objects.get_or_create(app_label="fault_tolerance", model=model)[0].pk
+            for model in ("sanction", "reuse", "clarification", "dishonestyentry")
+        }
         unit_type, _ = ContentType.objects.get_or_create(app_label="cadres", model="unit")
         Entry.objects.all().delete()
         head = _hashed_entry(
@@ -156,6 +185,20 @@ def test_unit_move_and_account_reversal_keep_every_row():
     assert (relabelled.app_label, relabelled.model) == ("core", "unit")
     assert not ContentType.objects.filter(app_label="cadres", model="unit").exists()
     assert AuditEntry.objects.filter(content_type_id=unit_type.pk).count() == 2
+    Sanction = new.get_model("discipline", "Sanction")
+    assert dict(Sanction.objects.values_list("pk", "kind")) == {
+        sanction.pk: "dismissal_from_post",
+        warning.pk: "warning",
+    }
+    assert new.get_model("discipline", "Reuse").objects.get(pk=reuse.pk).sanction_id == sanction.pk
+    moved = new.get_model("discipline", "Clarification").objects.get(pk=clarification.pk)
+    assert (moved.cadre_id, moved.malicious) == (cadre.pk, True)
+    assert (
+        new.get_model("discipline", "DishonestyEntry").objects.get(pk=listed.pk).clarification_id
+        == moved.pk
+    )
+    for model, pk in moved_types.items():
+        assert ContentType.objects.get(pk=pk).app_label == "discipline", model
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert "2 entries verified" in out.getvalue()

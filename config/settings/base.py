@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "cadres",
+    "discipline",
     "assessments",
     "fault_tolerance",
     "incentives",

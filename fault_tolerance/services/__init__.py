@@ -11,16 +11,10 @@ from .cases import (
     case_update,
 )
 from .files import atomic_with_files
-from .followup import (
-    clarification_create,
-    correction_create,
-    correction_update,
-    reuse_register,
-    sanction_create,
-)
+from .followup import correction_create, correction_update
 
 __all__ = [
     "atomic_with_files", "attachment_add", "attachments_add", "case_create", "case_deadlines_refresh", "case_file",
-    "case_panel_set", "case_transition", "case_update", "check_upload", "clarification_create", "correction_create", "correction_update",
-    "detect_kind", "reuse_register", "sanction_create",
+    "case_panel_set", "case_transition", "case_update", "check_upload", "correction_create", "correction_update",
+    "detect_kind", 
 ]

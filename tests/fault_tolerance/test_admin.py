@@ -21,11 +21,11 @@ def test_catalog_is_seeded_in_heshans_three_groups():
     assert all(s.description and s.active for s in Situation.objects.all())
 
 
-@pytest.mark.parametrize("model", ["situation", "policy", "case", "correction", "clarification", "dishonestyentry",
-                                   "sanction", "reuse"])
+@pytest.mark.parametrize("model", ["situation", "policy", "case", "correction", "discipline/clarification",
+                                   "discipline/dishonestyentry", "discipline/sanction", "discipline/reuse"])
 def test_admin_pages_load(root, model, people, new_case):
     new_case()
-    assert root.get(f"/admin/fault_tolerance/{model}/").status_code == 200
+    assert root.get(f"/admin/{model if '/' in model else 'fault_tolerance/' + model}/").status_code == 200
 
 
 def test_editing_a_situation_is_audited(root):

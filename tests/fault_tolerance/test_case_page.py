@@ -147,7 +147,7 @@ def test_a_reuse_is_in_words_in_the_sanctions_history(people):
     from django.test import RequestFactory
 
     from cadres.services import appointment_create
-    from fault_tolerance.services import sanction_create
+    from discipline.services import sanction_create
 
     sanction = sanction_create(actor=people.staff, cadre=people.subject, kind="warning", decided_on=dt.date(2024, 1, 5))
     appointment_create(actor=people.staff, cadre=people.subject, unit=people.subject.unit, title="副主任",

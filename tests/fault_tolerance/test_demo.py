@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from core.audit import object_history
 from core.models import User
-from fault_tolerance.models import Case, Clarification, Correction
+from discipline.models import Clarification
+from fault_tolerance.models import Case, Correction
 from fault_tolerance.selectors import is_protected, reviewer_queue
 
 pytestmark = pytest.mark.django_db

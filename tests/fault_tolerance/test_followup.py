@@ -10,9 +10,11 @@ from cadres.models import Appointment
 from cadres.services import appointment_create
 from core.audit import object_history
 from core.models import Notification
-from fault_tolerance.models import Case, Correction, DishonestyEntry, Reuse, Sanction
-from fault_tolerance.selectors import corrections_overdue, dishonesty_list
-from fault_tolerance.services import sanction_create
+from discipline.models import DishonestyEntry, Reuse, Sanction
+from discipline.selectors import dishonesty_list
+from discipline.services import sanction_create
+from fault_tolerance.models import Case, Correction
+from fault_tolerance.selectors import corrections_overdue
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +159,7 @@ def _reuse(people, start, **extra):
     ("demerit", 12, dt.date(2026, 1, 31)),
     ("major_demerit", 18, dt.date(2026, 7, 31)),
     ("demotion", 24, dt.date(2027, 1, 31)),
-    ("dismissal", 24, dt.date(2027, 1, 31)),
+    ("dismissal_from_post", 24, dt.date(2027, 1, 31)),
 ])
 def test_effect_periods_follow_the_civil_servant_law(people, kind, months, last_day):
     sanction = sanction_create(actor=people.staff, cadre=people.subject, kind=kind, decided_on=dt.date(2025, 2, 1))

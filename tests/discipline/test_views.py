@@ -12,8 +12,8 @@ import time_machine
 
 from cadres.models import Appointment
 from core.audit import object_history
-from fault_tolerance.models import Clarification, DishonestyEntry, Reuse, Sanction
-from fault_tolerance.services import clarification_create, sanction_create
+from discipline.models import Clarification, DishonestyEntry, Reuse, Sanction
+from discipline.services import clarification_create, sanction_create
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db

@@ -23,5 +23,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fault_tolerance", "0004_unit_moves_to_core")]
+    dependencies = [("fault_tolerance", "0005_discipline_moves_out")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -31,7 +31,10 @@ from .forms import (
 )
 
 PAGE_SIZE = 50
-SANCTION_ROLES = (Role.STAFF, Role.ADMIN)  # who records sanctions and re-use appointments (the services' rule)
+SANCTION_ROLES = (
+    Role.STAFF,
+    Role.ADMIN,
+)  # who records sanctions and re-use appointments (the services' rule)
 
 
 def _listing(request, form_class, selector, template: str, **context):
@@ -50,15 +53,19 @@ def _listing(request, form_class, selector, template: str, **context):
 @login_required
 def clarification_list(request):
     """Clarifications about the cadres the user may see."""
-    return _listing(request, ClarificationFilterForm, selectors.clarification_list,
-                    "fault_tolerance/clarification_list.html",
-                    can_create=has_any_role(request.user, Role.STAFF))
+    return _listing(
+        request,
+        ClarificationFilterForm,
+        selectors.clarification_list,
+        "discipline/clarification_list.html",
+        can_create=has_any_role(request.user, Role.STAFF),
+    )
 
 
 class ClarificationCreateView(ServiceFormView):
     required_roles = (Role.STAFF,)
     form_class = ClarificationForm
-    template_name = "fault_tolerance/clarification_form.html"
+    template_name = "discipline/clarification_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -67,7 +74,9 @@ class ClarificationCreateView(ServiceFormView):
         return {"cadre": self.request.GET.get("cadre") or None}
 
     def perform(self, form):
-        clarification = services.clarification_create(actor=self.request.user, **form.service_data())
+        clarification = services.clarification_create(
+            actor=self.request.user, **form.service_data()
+        )
         if clarification.malicious:
             messages.success(self.request, _("澄清正名已登记；举报人已列入失信黑名单。"))
         else:
@@ -80,10 +89,15 @@ def clarification_detail(request, pk: int):
     """One clarification with its history; the dishonesty entry for administrators only."""
     clarification = selectors.clarification_get(user=request.user, pk=pk)
     entry = getattr(clarification, "dishonesty_entry", None) if request.user.is_admin else None
-    return render(request, "fault_tolerance/clarification_detail.html", {
-        "clarification": clarification, "entry": entry,
-        "entry_id_number": idnumber.mask(entry.id_number) if entry and entry.id_number else "",
-    })
+    return render(
+        request,
+        "discipline/clarification_detail.html",
+        {
+            "clarification": clarification,
+            "entry": entry,
+            "entry_id_number": idnumber.mask(entry.id_number) if entry and entry.id_number else "",
+        },
+    )
 
 
 # Sanctions and re-use (重新使用) ----------------------------------------------------------------
@@ -92,14 +106,20 @@ def clarification_detail(request, pk: int):
 @login_required
 def sanction_list(request):
     """Sanctions of the cadres the user may see, with their effect periods."""
-    return _listing(request, SanctionFilterForm, selectors.sanction_list, "fault_tolerance/sanction_list.html",
-                    can_create=has_any_role(request.user, *SANCTION_ROLES), today=timezone.localdate())
+    return _listing(
+        request,
+        SanctionFilterForm,
+        selectors.sanction_list,
+        "discipline/sanction_list.html",
+        can_create=has_any_role(request.user, *SANCTION_ROLES),
+        today=timezone.localdate(),
+    )
 
 
 class SanctionCreateView(ServiceFormView):
     required_roles = SANCTION_ROLES
     form_class = SanctionForm
-    template_name = "fault_tolerance/sanction_form.html"
+    template_name = "discipline/sanction_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -109,7 +129,13 @@ class SanctionCreateView(ServiceFormView):
 
     def perform(self, form):
         sanction = services.sanction_create(actor=self.request.user, **form.service_data())
-        messages.success(self.request, _("处分已登记，影响期至 %(end)s。") % {"end": sanction.effect_ends_on.isoformat()})
+        end = sanction.effect_ends_on
+        messages.success(
+            self.request,
+            _("处分已登记，影响期至 %(end)s。") % {"end": end.isoformat()}
+            if end
+            else _("处分已登记。"),
+        )
         return sanction
 
 
@@ -117,12 +143,24 @@ def _render_cadre_sanctions(request, cadre, *, reuse_form=None, status: int = 20
     sanctions = selectors.cadre_sanctions(cadre=cadre)
     can_edit = has_any_role(request.user, *SANCTION_ROLES)
     if can_edit and reuse_form is None and sanctions:
-        reuse_form = ReuseForm(user=request.user, sanctions=sanctions, prefix="reuse",
-                               initial={"post_level": cadre.post_level, "is_main": True})
-    return render(request, "fault_tolerance/cadre_sanctions.html", {
-        "cadre": cadre, "sanctions": sanctions, "today": timezone.localdate(), "can_edit": can_edit,
-        "reuse_form": reuse_form if can_edit else None,
-    }, status=status)
+        reuse_form = ReuseForm(
+            user=request.user,
+            sanctions=sanctions,
+            prefix="reuse",
+            initial={"post_level": cadre.post_level, "is_main": True},
+        )
+    return render(
+        request,
+        "discipline/cadre_sanctions.html",
+        {
+            "cadre": cadre,
+            "sanctions": sanctions,
+            "today": timezone.localdate(),
+            "can_edit": can_edit,
+            "reuse_form": reuse_form if can_edit else None,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -138,13 +176,17 @@ def reuse_create(request, pk: int):
     it to the sanction and refuses it before the effect period ends."""
     cadre = cadre_selectors.cadre_get(user=request.user, pk=pk)
     require_role(request.user, *SANCTION_ROLES)
-    form = ReuseForm(request.POST, user=request.user, sanctions=selectors.sanctions_of(cadre), prefix="reuse")
+    form = ReuseForm(
+        request.POST, user=request.user, sanctions=selectors.sanctions_of(cadre), prefix="reuse"
+    )
     if form.is_valid():
         try:
-            appointment_create(actor=request.user, cadre=cadre, kind=Appointment.Kind.REUSE, **form.service_data())
+            appointment_create(
+                actor=request.user, cadre=cadre, kind=Appointment.Kind.REUSE, **form.service_data()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("重新使用已登记，任职记录已关联所依据的处分。"))
-            return redirect("fault_tolerance:cadre-sanctions", pk=cadre.pk)
+            return redirect("discipline:cadre-sanctions", pk=cadre.pk)
     return _render_cadre_sanctions(request, cadre, reuse_form=form, status=400)

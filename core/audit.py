@@ -1,20 +1,34 @@
-"""The audit trail: one function writes an entry, one reads an object's history,
-one verifies the chain. Every service that changes a domain object calls
-`audit_record` inside its transaction."""
+"""The audit trail: services write entries, one selector reads an object's history, one
+function verifies the chain.
+
+Every service that changes a domain object calls `audit_record` (or `audit_record_many`
+for a batch, `audit_run` for derived data) inside its transaction. The entry is inserted
+there, unchained, so it exists if and only if the change committed; no lock is taken. When
+the transaction commits, `chain_pending` appends what was committed to the hash chain in a
+short transaction of its own: one lock, one read of the head, one set-wise UPDATE per chunk.
+The chain lock is never held across a caller's transaction."""
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import GENESIS_HASH, AuditEntry
+from .models import GENESIS_HASH, AuditEntry, AuditHead
 
 # Any constant: the PostgreSQL advisory lock that serializes appends to the chain.
 _CHAIN_LOCK_KEY = 7_020_260_001
+# Entries chained per transaction: bounds how long the lock is held at a time (one edit
+# that arrives during a large batch waits for one chunk at most).
+CHAIN_CHUNK = 2000
 
 
 def _jsonable(value):
@@ -63,19 +77,15 @@ def _mask(obj: models.Model, changes: dict) -> dict:
     return masked
 
 
-def _lock_chain() -> None:
-    # SQLite transactions here are IMMEDIATE: the write lock is already held.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+class AuditItem(NamedTuple):
+    """One entry of a batch: the object, the action and its {field: [old, new]} changes."""
+
+    obj: models.Model
+    action: str
+    changes: dict
 
 
-@transaction.atomic
-def audit_record(*, obj: models.Model, actor, action: str, changes: dict) -> AuditEntry:
-    """Append an entry for obj to the chain; call it in the transaction that made the change."""
-    _lock_chain()
-    prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+def _entry(*, obj, actor_user, action: str, changes: dict, at) -> AuditEntry:
     content_type = ContentType.objects.get_for_model(obj.__class__)
     entry = AuditEntry(
         content_type=content_type,
@@ -84,21 +94,189 @@ def audit_record(*, obj: models.Model, actor, action: str, changes: dict) -> Aud
         object_repr=str(obj)[:200],
         actor=actor_user,
         actor_username=actor_user.get_username() if actor_user else "system",
-        at=timezone.now(),
+        at=at,
         action=action,
         changes=_jsonable(_mask(obj, changes)),
-        prev_hash=prev,
+        hash_version=AuditEntry.HASH_VERSION,
     )
-    entry.hash = entry.compute_hash(prev)
-    entry.save()
+    entry.digest = entry.compute_digest()
     return entry
 
 
-def audit_create(*, obj: models.Model, actor, fields: Iterable[str], action: str = "create") -> AuditEntry:
+@transaction.atomic
+def audit_record_many(
+    *, actor, items: Iterable[AuditItem | tuple], record_empty: bool = False, batch_size: int = 2000
+) -> list[AuditEntry]:
+    """Write a batch of entries (one INSERT per batch_size), chained when the caller's
+    transaction commits. An item whose changes are empty writes nothing unless record_empty
+    (a creation or an event that changes no audited field)."""
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    at = timezone.now()
+    entries = [
+        _entry(obj=obj, actor_user=actor_user, action=action, changes=changes, at=at)
+        for obj, action, changes in items
+        if changes or record_empty
+    ]
+    if not entries:
+        return []
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    _chain_on_commit(wait=len(entries) > 1)
+    return entries
+
+
+def audit_record(
+    *, obj: models.Model, actor, action: str, changes: dict, record_empty: bool = False
+) -> AuditEntry | None:
+    """Write an entry for obj; call it in the transaction that made the change. Empty
+    changes write nothing (a change that changes nothing), unless record_empty."""
+    entries = audit_record_many(
+        actor=actor, items=[AuditItem(obj, action, changes)], record_empty=record_empty
+    )
+    return entries[0] if entries else None
+
+
+def audit_create(
+    *, obj: models.Model, actor, fields: Iterable[str], action: str = "create"
+) -> AuditEntry:
     """Record the creation of obj with every non-empty audited field."""
     after = snapshot(obj, fields)
     changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [], {})}
-    return audit_record(obj=obj, actor=actor, action=action, changes=changes)
+    return audit_record(obj=obj, actor=actor, action=action, changes=changes, record_empty=True)
+
+
+# Derived data -------------------------------------------------------------------------
+
+
+def rows_checksum(rows: Iterable) -> str:
+    """SHA-256 over the rows in the order given (one canonical JSON line each): the checksum
+    of a run's output. Pass an ordered query (e.g. .values_list(...).order_by("pk"))."""
+    digest = hashlib.sha256()
+    for row in rows:
+        line = json.dumps(_jsonable(row), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def audit_run(
+    *,
+    obj: models.Model,
+    actor,
+    action: str,
+    inputs: dict,
+    rules_version: str,
+    counts: dict[str, int],
+    rows: Iterable | None = None,
+    checksum: str | None = None,
+) -> AuditEntry:
+    """One entry for a run that derives data (ledger rows, tallies, an import): its inputs,
+    the rules' version, the row counts and the checksum of its output (of rows, or given),
+    recorded on obj (the Job, the import). Never one entry per derived row."""
+    if (rows is None) == (checksum is None):
+        raise ValueError("audit_run needs rows or checksum, not both")
+    changes = {
+        "inputs": inputs,
+        "rules_version": str(rules_version),
+        "counts": {str(k): int(v) for k, v in counts.items()},
+        "checksum": checksum if checksum is not None else rows_checksum(rows),
+    }
+    return audit_record(obj=obj, actor=actor, action=action, changes=changes, record_empty=True)
+
+
+# The chain ----------------------------------------------------------------------------
+
+
+def _chain_on_commit(*, wait: bool) -> None:
+    # One callback per transaction is enough: it chains everything committed.
+    pending = getattr(connection, "run_on_commit", None) or []
+    if any(getattr(item[1], "audit_chain", None) == wait for item in pending):
+        return
+
+    def chain():
+        chain.audit_chain = None  # ran: a later entry needs a callback of its own
+        chain_pending(wait=wait)
+
+    chain.audit_chain = wait
+    # robust: the change has committed; a failure to chain is logged, and the next append
+    # or audit_verify chains what is left.
+    transaction.on_commit(chain, robust=True)
+
+
+def _lock_chain(*, wait: bool) -> bool:
+    # SQLite transactions here are IMMEDIATE: the write lock is already held.
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def _head() -> AuditHead:
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        if AuditEntry.objects.filter(seq__isnull=False).exists():
+            raise RuntimeError("the audit chain's head row is missing: run audit_verify")
+        head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+    return head
+
+
+def _chain_chunk(limit: int) -> int:
+    head = _head()
+    rows = list(
+        AuditEntry.objects.filter(seq__isnull=True)
+        .order_by("id")
+        .values_list("id", "digest")[:limit]
+    )
+    if not rows:
+        return 0
+    seq, prev = head.seq, head.hash
+    links = []
+    for pk, digest in rows:
+        seq += 1
+        link = AuditEntry.chain_hash(prev, seq, digest)
+        links.append((pk, seq, prev, link))
+        prev = link
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(
+                cursor.cursor,
+                f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
+                "FROM (VALUES %s) AS v(id, seq, prev_hash, hash) WHERE e.id = v.id",
+                links,
+                template="(%s::bigint, %s::bigint, %s, %s)",
+                page_size=len(links),
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [(s, p, h, pk) for pk, s, p, h in links],
+            )
+    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev, updated_at=timezone.now())
+    return len(links)
+
+
+def chain_pending(*, wait: bool = True, chunk: int = CHAIN_CHUNK) -> int:
+    """Append the committed, unchained entries to the chain, oldest first, `chunk` at a
+    time, each chunk in a short transaction holding the chain lock. Returns how many.
+
+    wait=False (one edit's entry): if another connection holds the lock, return at once;
+    that holder looks again for unchained entries after it releases the lock, so it will
+    chain this one. wait=True (a batch): wait for the lock, and go on until none is left.
+    Call it outside a transaction: inside one, the lock is held until that one ends."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            if not _lock_chain(wait=wait):
+                return total
+            total += _chain_chunk(chunk)
+        if not AuditEntry.objects.filter(seq__isnull=True).exists():
+            return total
 
 
 def object_history(*, obj: models.Model) -> QuerySet[AuditEntry]:
@@ -108,18 +286,110 @@ def object_history(*, obj: models.Model) -> QuerySet[AuditEntry]:
     ).order_by("-id")
 
 
-def verify_chain(*, chunk_size: int = 2000,
-                 progress: Callable[[float], None] | None = None) -> tuple[int, AuditEntry | None]:
-    """Walk the chain in order; return (entries checked, first broken entry or None).
+@dataclass
+class ChainReport:
+    """What a walk of the chain found."""
+
+    checked: int = 0  # entries verified, in sequence order
+    broken: AuditEntry | None = None  # the first entry whose link or hash is wrong
+    end_seq: int = 0  # where the walk ended
+    end_hash: str = GENESIS_HASH
+    head_seq: int | None = None  # the head kept in AuditHead
+    head_hash: str | None = None
+    chained_now: int = 0  # entries found unchained (a crash after commit), chained first
+    expected_head: str | None = None  # a head kept outside the system, to find in the chain
+    expected_found: bool | None = None
+
+    @property
+    def head_matches(self) -> bool:
+        return (self.head_seq, self.head_hash) == (self.end_seq, self.end_hash)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and self.head_matches and self.expected_found is not False
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if self.broken is not None:
+            b = self.broken
+            found.append(
+                _(
+                    "审计链在第 %(seq)s 条（#%(pk)s，%(at)s %(actor)s %(action)s %(repr)s）处断开，"
+                    "此前 %(checked)s 条完好。"
+                )
+                % {
+                    "seq": b.seq,
+                    "pk": b.pk,
+                    "at": f"{b.at:%Y-%m-%d %H:%M:%S}",
+                    "actor": b.actor_username,
+                    "action": b.action,
+                    "repr": b.object_repr,
+                    "checked": self.checked,
+                }
+            )
+        elif not self.head_matches:
+            found.append(
+                _(
+                    "审计链的末尾（第 %(end_seq)s 条，%(end_hash)s）与记录的链头"
+                    "（第 %(head_seq)s 条，%(head_hash)s）不符：最新的记录可能被删除。"
+                )
+                % {
+                    "end_seq": self.end_seq,
+                    "end_hash": self.end_hash,
+                    "head_seq": self.head_seq,
+                    "head_hash": self.head_hash,
+                }
+            )
+        if self.expected_found is False:
+            found.append(
+                _("审计链中没有保存在外部的链头 %(hash)s：它之前的记录被改动或删除。")
+                % {"hash": self.expected_head}
+            )
+        return found
+
+
+def chain_report(
+    *,
+    chunk_size: int = 2000,
+    progress: Callable[[float], None] | None = None,
+    expect_head: str | None = None,
+) -> ChainReport:
+    """Chain what is left unchained, then walk the chain in sequence order: each entry must
+    link to the one before and hash to its own hash, and the walk must end at AuditHead
+    (and pass expect_head, a head hash an operator kept outside, when given).
     progress, when given, is told the fraction done after each chunk (a background job's bar)."""
-    total = AuditEntry.objects.count() if progress else 0
-    prev = GENESIS_HASH
-    checked = 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
-        if entry.prev_hash != prev or entry.compute_hash(prev) != entry.hash:
-            return checked, entry
-        prev = entry.hash
-        checked += 1
-        if progress and checked % chunk_size == 0:
-            progress(checked / total)
-    return checked, None
+    report = ChainReport(chained_now=chain_pending(), expected_head=expect_head)
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None:
+        report.head_seq, report.head_hash = head.seq, head.hash
+    if expect_head is not None:
+        report.expected_found = expect_head == GENESIS_HASH
+    chained = AuditEntry.objects.filter(seq__isnull=False)
+    total = chained.count() if progress else 0
+    prev, seq = GENESIS_HASH, 0
+    for entry in chained.order_by("seq").iterator(chunk_size=chunk_size):
+        if (
+            entry.seq != seq + 1
+            or entry.prev_hash != prev
+            or entry.compute_hash(prev) != entry.hash
+        ):
+            report.broken = entry
+            break
+        prev, seq = entry.hash, entry.seq
+        report.checked += 1
+        if expect_head is not None and prev == expect_head:
+            report.expected_found = True
+        if progress and report.checked % chunk_size == 0:
+            progress(report.checked / total)
+    report.end_seq, report.end_hash = seq, prev
+    return report
+
+
+def verify_chain(
+    *, chunk_size: int = 2000, progress: Callable[[float], None] | None = None
+) -> tuple[int, AuditEntry | None]:
+    """(entries checked, first broken entry or None): chain_report without the head check.
+    Prefer chain_report: it also finds entries deleted from the end of the chain."""
+    report = chain_report(chunk_size=chunk_size, progress=progress)
+    return report.checked, report.broken

@@ -22,13 +22,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import GENESIS_HASH, AuditEntry, AuditHead
+from .models import GENESIS_HASH, AuditEntry, AuditHead, entry_digest
 
 # Any constant: the PostgreSQL advisory lock that serializes appends to the chain.
 _CHAIN_LOCK_KEY = 7_020_260_001
 # Entries chained per transaction: bounds how long the lock is held at a time (one edit
 # that arrives during a large batch waits for one chunk at most).
-CHAIN_CHUNK = 2000
+CHAIN_CHUNK = 1000
 
 
 def _jsonable(value):
@@ -85,54 +85,97 @@ class AuditItem(NamedTuple):
     changes: dict
 
 
-def _entry(*, obj, actor_user, action: str, changes: dict, at) -> AuditEntry:
-    content_type = ContentType.objects.get_for_model(obj.__class__)
-    entry = AuditEntry(
-        content_type=content_type,
-        object_type=f"{content_type.app_label}.{content_type.model}",
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
-        actor=actor_user,
-        actor_username=actor_user.get_username() if actor_user else "system",
-        at=at,
-        action=action,
-        changes=_jsonable(_mask(obj, changes)),
-        hash_version=AuditEntry.HASH_VERSION,
-    )
-    entry.digest = entry.compute_digest()
-    return entry
+# The columns an entry is written with; seq, prev_hash and hash come when it is chained.
+_COLUMNS = (
+    "content_type_id", "object_type", "object_id", "object_repr", "actor_id", "actor_username",
+    "at", "action", "changes", "hash_version", "digest", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
+    actor_id = actor_user.pk if actor_user else None
+    username = actor_user.get_username() if actor_user else "system"
+    types = {}
+    rows = []
+    for obj, action, changes in items:
+        if not (changes or record_empty):
+            continue
+        cls = obj.__class__
+        if cls not in types:
+            ct = ContentType.objects.get_for_model(cls)
+            types[cls] = (ct.pk, f"{ct.app_label}.{ct.model}")
+        ct_id, object_type = types[cls]
+        changes = _jsonable(_mask(obj, changes))
+        object_repr = str(obj)[:200]
+        digest = entry_digest(
+            object_type, obj.pk, object_repr, actor_id, username, at, action, changes
+        )
+        rows.append(
+            (ct_id, object_type, obj.pk, object_repr, actor_id, username, at, action, changes,
+             AuditEntry.HASH_VERSION, digest, "", "")
+        )  # fmt: skip
+    return rows
+
+
+def _insert(rows: list[tuple], *, batch_size: int) -> list[int]:
+    """INSERT the rows (one statement per batch_size) and return their ids, in order."""
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import Json, execute_values
+
+        changes_at = _COLUMNS.index("changes")
+        values = [
+            (*row[:changes_at], Json(row[changes_at]), *row[changes_at + 1 :]) for row in rows
+        ]
+        with connection.cursor() as cursor:
+            found = execute_values(
+                cursor.cursor,
+                f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_COLUMNS)}) VALUES %s "
+                "RETURNING id",
+                values,
+                page_size=batch_size,
+                fetch=True,
+            )
+        return [pk for (pk,) in found]
+    entries = [AuditEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return [e.pk for e in entries]
 
 
 @transaction.atomic
 def audit_record_many(
     *, actor, items: Iterable[AuditItem | tuple], record_empty: bool = False, batch_size: int = 2000
-) -> list[AuditEntry]:
-    """Write a batch of entries (one INSERT per batch_size), chained when the caller's
-    transaction commits. An item whose changes are empty writes nothing unless record_empty
-    (a creation or an event that changes no audited field)."""
+) -> int:
+    """Write a batch of entries in the caller's transaction (one INSERT per batch_size rows,
+    no lock), chained when it commits; returns how many. An item whose changes are empty
+    writes nothing unless record_empty (a creation, or an event that changes no field)."""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    at = timezone.now()
-    entries = [
-        _entry(obj=obj, actor_user=actor_user, action=action, changes=changes, at=at)
-        for obj, action, changes in items
-        if changes or record_empty
-    ]
-    if not entries:
-        return []
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-    _chain_on_commit(wait=len(entries) > 1)
-    return entries
+    rows = _rows(actor_user=actor_user, items=items, record_empty=record_empty, at=timezone.now())
+    if rows:
+        ids = _insert(rows, batch_size=batch_size)
+        digest_at = _COLUMNS.index("digest")
+        _chain_on_commit([(pk, row[digest_at]) for pk, row in zip(ids, rows, strict=True)])
+    return len(rows)
 
 
+@transaction.atomic
 def audit_record(
     *, obj: models.Model, actor, action: str, changes: dict, record_empty: bool = False
 ) -> AuditEntry | None:
-    """Write an entry for obj; call it in the transaction that made the change. Empty
-    changes write nothing (a change that changes nothing), unless record_empty."""
-    entries = audit_record_many(
-        actor=actor, items=[AuditItem(obj, action, changes)], record_empty=record_empty
+    """Write an entry for obj; call it in the transaction that made the change (the
+    one-entry case of audit_record_many). Empty changes write nothing (a change that
+    changes nothing), unless record_empty: then returns None."""
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    rows = _rows(
+        actor_user=actor_user,
+        items=[AuditItem(obj, action, changes)],
+        record_empty=record_empty,
+        at=timezone.now(),
     )
-    return entries[0] if entries else None
+    if not rows:
+        return None
+    (pk,) = _insert(rows, batch_size=1)
+    _chain_on_commit([(pk, rows[0][_COLUMNS.index("digest")])])
+    return AuditEntry(pk=pk, **dict(zip(_COLUMNS, rows[0], strict=True)))
 
 
 def audit_create(
@@ -186,32 +229,19 @@ def audit_run(
 # The chain ----------------------------------------------------------------------------
 
 
-def _chain_on_commit(*, wait: bool) -> None:
-    # One callback per transaction is enough: it chains everything committed.
-    pending = getattr(connection, "run_on_commit", None) or []
-    if any(getattr(item[1], "audit_chain", None) == wait for item in pending):
-        return
-
-    def chain():
-        chain.audit_chain = None  # ran: a later entry needs a callback of its own
-        chain_pending(wait=wait)
-
-    chain.audit_chain = wait
-    # robust: the change has committed; a failure to chain is logged, and the next append
-    # or audit_verify chains what is left.
-    transaction.on_commit(chain, robust=True)
+def _chain_on_commit(entries: list[tuple[int, str]]) -> None:
+    """Chain these (id, digest) entries when the transaction commits. One callback per
+    write: Django drops it with a savepoint that rolls back, together with its entries."""
+    # robust: the change has committed; a failure to chain is logged, and chain_pending
+    # (audit_verify) chains what is left.
+    transaction.on_commit(lambda: chain_entries(entries), robust=True)
 
 
-def _lock_chain(*, wait: bool) -> bool:
+def _lock_chain() -> None:
     # SQLite transactions here are IMMEDIATE: the write lock is already held.
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        if wait:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-            return True
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        return cursor.fetchone()[0]
 
 
 def _head() -> AuditHead:
@@ -223,18 +253,21 @@ def _head() -> AuditHead:
     return head
 
 
-def _chain_chunk(limit: int) -> int:
-    head = _head()
-    rows = list(
-        AuditEntry.objects.filter(seq__isnull=True)
-        .order_by("id")
-        .values_list("id", "digest")[:limit]
+def _append(entries: list[tuple[int, str]]) -> int:
+    """Give each (id, digest) still unchained the next seq and its hash, in order, and move
+    the head. The caller holds the chain lock."""
+    still = set(
+        AuditEntry.objects.filter(pk__in=[pk for pk, _ in entries], seq__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
-    if not rows:
+    entries = [(pk, digest) for pk, digest in entries if pk in still]
+    if not entries:
         return 0
+    head = _head()
     seq, prev = head.seq, head.hash
     links = []
-    for pk, digest in rows:
+    for pk, digest in entries:
         seq += 1
         link = AuditEntry.chain_hash(prev, seq, digest)
         links.append((pk, seq, prev, link))
@@ -261,22 +294,39 @@ def _chain_chunk(limit: int) -> int:
     return len(links)
 
 
-def chain_pending(*, wait: bool = True, chunk: int = CHAIN_CHUNK) -> int:
-    """Append the committed, unchained entries to the chain, oldest first, `chunk` at a
-    time, each chunk in a short transaction holding the chain lock. Returns how many.
-
-    wait=False (one edit's entry): if another connection holds the lock, return at once;
-    that holder looks again for unchained entries after it releases the lock, so it will
-    chain this one. wait=True (a batch): wait for the lock, and go on until none is left.
+def chain_entries(entries: list[tuple[int, str]], *, chunk: int | None = None) -> int:
+    """Append committed entries, given as (id, digest) in the order written, to the chain:
+    `chunk` at a time, each chunk in a short transaction of its own holding the chain lock,
+    so that an edit arriving during a large batch waits for one chunk at most. Returns how
+    many it chained (an entry some other call chained already is skipped).
     Call it outside a transaction: inside one, the lock is held until that one ends."""
-    total = 0
+    chunk = chunk or CHAIN_CHUNK
+    done = 0
+    for start in range(0, len(entries), chunk):
+        with transaction.atomic():
+            _lock_chain()
+            done += _append(entries[start : start + chunk])
+    return done
+
+
+def chain_pending(*, chunk: int | None = None) -> int:
+    """Chain every committed entry left unchained (its process died between the commit
+    and the chaining), oldest first; returns how many. audit_verify calls it first. It
+    reads the partial index of unchained entries, whose dead entries (until VACUUM) make
+    it too slow to run on every append."""
+    chunk = chunk or CHAIN_CHUNK
+    done = 0
     while True:
         with transaction.atomic():
-            if not _lock_chain(wait=wait):
-                return total
-            total += _chain_chunk(chunk)
-        if not AuditEntry.objects.filter(seq__isnull=True).exists():
-            return total
+            _lock_chain()
+            found = list(
+                AuditEntry.objects.filter(seq__isnull=True)
+                .order_by("id")
+                .values_list("id", "digest")[:chunk]
+            )
+            done += _append(found)
+        if len(found) < chunk:
+            return done
 
 
 def object_history(*, obj: models.Model) -> QuerySet[AuditEntry]:

@@ -31,6 +31,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0004_auditentry_object_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -95,7 +96,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="auditentry",
             name="hash",
-            field=models.CharField(blank=True, max_length=64, null=True, unique=True),
+            field=models.CharField(blank=True, max_length=64),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="content_type",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="contenttypes.contenttype",
+            ),
         ),
         migrations.AlterField(
             model_name="auditentry",

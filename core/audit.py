@@ -423,6 +423,7 @@ def chain_report(
             entry.seq != seq + 1
             or entry.prev_hash != prev
             or entry.compute_hash(prev) != entry.hash
+            or (entry.hash_version > 1 and entry.digest != entry.compute_digest())
         ):
             report.broken = entry
             break

@@ -120,25 +120,36 @@ def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
 def _insert(rows: list[tuple], *, batch_size: int) -> list[int]:
     """INSERT the rows (one statement per batch_size) and return their ids, in order."""
     if connection.vendor == "postgresql":
-        from psycopg2.extras import Json, execute_values
+        from psycopg2.extras import Json
 
         changes_at = _COLUMNS.index("changes")
         values = [
             (*row[:changes_at], Json(row[changes_at]), *row[changes_at + 1 :]) for row in rows
         ]
+        template = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+        ids = []
         with connection.cursor() as cursor:
-            found = execute_values(
-                cursor.cursor,
-                f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_COLUMNS)}) VALUES %s "
-                "RETURNING id",
-                values,
-                page_size=batch_size,
-                fetch=True,
-            )
-        return [pk for (pk,) in found]
+            for start in range(0, len(values), batch_size):
+                cursor.execute(
+                    f"INSERT INTO {AuditEntry._meta.db_table} ({', '.join(_COLUMNS)}) VALUES "
+                    + _values(cursor, template, values[start : start + batch_size])
+                    + " RETURNING id"
+                )
+                ids.extend(pk for (pk,) in cursor.fetchall())
+        return ids
     entries = [AuditEntry(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
     return [e.pk for e in entries]
+
+
+def _values(cursor, template: str, rows: list[tuple]) -> str:
+    """A VALUES list, each row quoted by psycopg2 (what execute_values does), to send as one
+    statement through Django's cursor: counted, logged and wrapped like any query."""
+    from psycopg2.extensions import encodings
+
+    raw = cursor.cursor
+    joined = b",".join(raw.mogrify(template, row) for row in rows)
+    return joined.decode(encodings[raw.connection.encoding])
 
 
 @transaction.atomic
@@ -275,15 +286,11 @@ def _append(entries: list[tuple[int, str]]) -> int:
     table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            execute_values(
-                cursor.cursor,
+            cursor.execute(
                 f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
-                "FROM (VALUES %s) AS v(id, seq, prev_hash, hash) WHERE e.id = v.id",
-                links,
-                template="(%s::bigint, %s::bigint, %s, %s)",
-                page_size=len(links),
+                "FROM (VALUES "
+                + _values(cursor, "(%s::bigint, %s::bigint, %s, %s)", links)
+                + ") AS v(id, seq, prev_hash, hash) WHERE e.id = v.id"
             )
         else:
             cursor.executemany(

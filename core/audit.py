@@ -2,11 +2,16 @@
 function verifies the chain.
 
 Every service that changes a domain object calls `audit_record` (or `audit_record_many`
-for a batch, `audit_run` for derived data) inside its transaction. The entry is inserted
-there, unchained, so it exists if and only if the change committed; no lock is taken. When
-the transaction commits, `chain_pending` appends what was committed to the hash chain in a
-short transaction of its own: one lock, one read of the head, one set-wise UPDATE per chunk.
-The chain lock is never held across a caller's transaction."""
+for a batch, `audit_run` for a run that derives data) inside its transaction. The entries
+are inserted there, unchained and without any lock, so an entry exists if and only if its
+change committed. When that transaction commits, `chain_entries` appends them to the hash
+chain in short transactions of their own, CHAIN_CHUNK entries each: the chain lock, the
+head, one UPDATE ... FROM (VALUES ...), the head moved. The chain lock is never held across
+a caller's transaction, and an edit that commits during a large batch waits for one chunk.
+
+Entries whose process died between COMMIT and chaining stay unchained until
+`chain_pending` runs (`audit_verify` runs it first and reports how many it chained).
+`chain_report` walks the chain in sequence order and checks that it ends at AuditHead."""
 
 import datetime as dt
 import hashlib

@@ -33,7 +33,7 @@ from .models import GENESIS_HASH, AuditEntry, AuditHead, entry_digest
 _CHAIN_LOCK_KEY = 7_020_260_001
 # Entries chained per transaction: bounds how long the lock is held at a time (one edit
 # that arrives during a large batch waits for one chunk at most).
-CHAIN_CHUNK = 1000
+CHAIN_CHUNK = 500
 
 
 def _jsonable(value):

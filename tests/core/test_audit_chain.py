@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core.audit import (
+    CHAIN_CHUNK,
     AuditItem,
     audit_create,
     audit_record,
@@ -161,11 +162,11 @@ def test_a_batch_writes_n_entries_in_a_bounded_number_of_queries(
 ):
     items = [AuditItem(tree["city"], "update", {"n": [i, i + 1]}) for i in range(n)]
     # Writing: a savepoint, the content type, one INSERT a 2,000 rows. Chaining, a short
-    # transaction a 1,000: lock, which are still unchained, head, one UPDATE, head. Never
-    # a query an entry.
+    # transaction a CHAIN_CHUNK: lock, which are still unchained, head, one UPDATE, head.
+    # Never a query an entry.
     # (SQLite, in process, takes at most 999 parameters a statement: 76 rows an INSERT.)
     per_insert = 2000 if connection.vendor == "postgresql" else 999 // 13
-    chunks = -(-n // 1000)
+    chunks = -(-n // CHAIN_CHUNK)
     with django_assert_max_num_queries(4 + -(-n // per_insert) + 7 * chunks):
         with django_capture_on_commit_callbacks(execute=True):
             assert audit_record_many(actor=admin_user, items=items) == n

@@ -64,7 +64,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def _audit_delete(self, request, obj) -> None:
         before = snapshot(obj, self.get_audited_fields())
         changes = {k: [v, None] for k, v in before.items() if v not in _EMPTY}
-        audit_record(obj=obj, actor=request.user, action="delete", changes=changes)
+        audit_record(
+            obj=obj, actor=request.user, action="delete", changes=changes, record_empty=True
+        )
 
     def delete_model(self, request, obj):
         self._audit_delete(request, obj)

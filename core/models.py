@@ -125,47 +125,131 @@ class User(AbstractUser):
 class AuditEntry(models.Model):
     """One change to one object: who, when, what, from what to what.
 
-    Entries form a single hash chain: each entry's hash covers its content and the
-    hash of the entry before it, so an edited or deleted row breaks every hash after
-    it (`manage.py audit_verify`)."""
+    Entries form a single hash chain, in the order of `seq`. An entry is written unchained
+    (seq, prev_hash and hash empty) in the transaction that made the change, with `digest`,
+    the hash of its own fields; when that transaction commits, a short separate one
+    (core.audit.chain_pending) gives it the next seq and hash = H(version, prev_hash, seq,
+    digest), and moves AuditHead. An edited, deleted or truncated entry breaks the chain or
+    disagrees with the head (`manage.py audit_verify`).
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    hash_version 1 (entries written before the chain was batched) hashed prev_hash,
+    object_type, object_id, actor_username, at, action and changes; version 2 hashes every
+    field, through the digest: the actor (id and username), the object (type and id), its
+    representation, the action, the changes, the time, and the sequence."""
+
+    HASH_VERSION = 2
+
+    # No index of its own: audit_object_idx starts with it. Every index here is written
+    # twice per entry (insert, then chaining), so the table keeps only the ones it reads.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     # The object's type as "app_label.model" when the entry was written. The hash covers
     # this text, not the content type row, so a model that moves to another app (its
     # content type relabelled) leaves every earlier entry verifiable.
     object_type = models.CharField(max_length=100)
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=200, blank=True)
+    # The actor's id is hashed: an account that acted is deactivated, never deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_username = models.CharField(max_length=150, blank=True)
     at = models.DateTimeField()
     action = models.CharField(max_length=40)
     changes = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(default=HASH_VERSION)
+    digest = models.CharField(max_length=64, blank=True)
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["content_type", "object_id", "-id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-id"], name="audit_object_idx"),
+            # The entries still to chain: small, and read at every append.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unchained_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
 
-    def compute_hash(self, prev_hash: str) -> str:
-        payload = [
-            prev_hash,
+    def compute_digest(self) -> str:
+        """The hash of every field of the entry but its place in the chain (version 2)."""
+        return entry_digest(
             self.object_type,
-            int(self.object_id),
+            self.object_id,
+            self.object_repr,
+            self.actor_id,
             self.actor_username,
-            self.at.astimezone(dt.timezone.utc).isoformat(),
+            self.at,
             self.action,
             self.changes,
+        )
+
+    @staticmethod
+    def chain_hash(prev_hash: str, seq: int, digest: str) -> str:
+        """The version-2 link: the entry's digest, its sequence and the hash before it."""
+        return _sha256_json([2, prev_hash, int(seq), digest])
+
+    def compute_hash(self, prev_hash: str) -> str:
+        """The hash this entry should have after prev_hash, by its own version's formula."""
+        if self.hash_version == 1:
+            return _sha256_json([
+                prev_hash,
+                self.object_type,
+                int(self.object_id),
+                self.actor_username,
+                self.at.astimezone(dt.UTC).isoformat(),
+                self.action,
+                self.changes,
+            ])
+        if self.hash_version == 2 and self.seq is not None:
+            return self.chain_hash(prev_hash, self.seq, self.compute_digest())
+        return ""
+
+
+def entry_digest(object_type, object_id, object_repr, actor_id, actor_username, at, action,
+                 changes) -> str:  # fmt: skip
+    """AuditEntry.compute_digest, from the values (core.audit hashes rows before they exist)."""
+    payload = [
+        object_type,
+        int(object_id),
+        object_repr,
+        actor_id,
+        actor_username,
+        at.astimezone(dt.UTC).isoformat(),
+        action,
+        changes,
+    ]
+    return _sha256_json(payload)
+
+
+def _sha256_json(payload) -> str:
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class AuditHead(models.Model):
+    """The chain's newest link (one row), moved with every append. The walk of the entries
+    must end here: entries deleted from the end of the chain leave a chain that is intact
+    but shorter than its head. `audit_verify` prints it, for an operator to keep outside."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")
         ]
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"
 
 
 class JobStopped(Exception):

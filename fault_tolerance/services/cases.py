@@ -252,7 +252,7 @@ def _on_vote(ctx, actor, data):
     previous = Vote.objects.filter(case=case, round=case.round, voter=actor).values_list("choice", flat=True).first()
     Vote.objects.update_or_create(case=case, round=case.round, voter=actor,
                                   defaults={"choice": choice, "cast_at": timezone.now()})
-    return {f"vote:{actor.get_username()}": [previous, choice]}
+    return {f"vote:{actor.get_username()}": [previous, choice]} if choice != previous else {}
 
 
 def _on_decide(ctx, actor, data):

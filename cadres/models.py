@@ -129,6 +129,10 @@ class Cadre(models.Model):
     tags = models.JSONField(_("标签"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from `name` on every save (cadres.search): one spelling, and its 1-3 character
+    # pieces under a GIN index on PostgreSQL (migration 0003), so that 王 and 謝允崗 are fast.
+    name_search = models.TextField(default="", editable=False)
+    name_grams = models.JSONField(default=list, editable=False)
 
     AUDITED = (
         "name", "gender", "birth_date", "ethnicity", "id_number", "political_status", "education",
@@ -154,6 +158,17 @@ class Cadre(models.Model):
         from django.urls import reverse
 
         return reverse("cadres:cadre-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        from .search import search_fields
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            for field, value in search_fields(self.name).items():
+                setattr(self, field, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_search", "name_grams"}
+        super().save(*args, **kwargs)
 
     @property
     def id_number_masked(self) -> str:

@@ -1,10 +1,11 @@
 """Every non-trivial read of units, cadres and appointments, scoped to the user."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.scoping import scope_paths, scope_q, unit_scope
 
+from . import counts
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
@@ -43,6 +44,33 @@ def cadre_list(*, user, filters: dict | None = None) -> QuerySet[Cadre]:
     """Cadres the user may see, filtered; raises ValidationError on a bad filter."""
     qs = Cadre.objects.filter(cadre_visibility_q(user)).select_related("unit")
     return _filtered(CadreFilter, filters, qs).order_by("unit__path", "name", "id")
+
+
+def cadre_count(*, user, filters: dict | None = None) -> int:
+    """How many cadres cadre_list(user=user, filters=filters) holds, exactly. A scope or a unit
+    (subtree) alone is summed from the per-unit counts, which do not grow with the table
+    (cadres.counts); any other filter counts rows. Raises ValidationError on a bad filter."""
+    filterset = CadreFilter(filters or {}, Cadre.objects.all())
+    if not filterset.is_valid():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(filterset.errors)
+    active = {k for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
+    own_record = getattr(user, "cadre_id", None)  # seen outside the scope: not in the sums
+    if not counts.available() or own_record or not active <= CadreFilter.UNIT_ONLY:
+        return cadre_list(user=user, filters=filters).count()
+    paths = scope_paths(user)
+    if paths is None and not active:
+        return counts.cadres_in_units()
+    if paths == []:
+        return 0
+    units = unit_scope(user)
+    if "unit" in active:
+        units = units.filter(pk=filterset.form.cleaned_data["unit"])
+    if "unit_tree" in active:
+        root = Unit.objects.filter(pk=filterset.form.cleaned_data["unit_tree"]).values("path")[:1]
+        units = units.filter(path__startswith=Subquery(root))
+    return counts.cadres_in_units(units)
 
 
 def cadre_get(*, user, pk) -> Cadre:

@@ -122,15 +122,17 @@ def unit_autocomplete(request):
 def cadre_list(request):
     """Cadres in scope with filters and 50 a page, through the same selector as the API."""
     form = CadreSearchForm(request.GET or None, user=request.user)
-    if not form.is_bound:
-        cadres = selectors.cadre_list(user=request.user)
-    elif form.is_valid():
-        cadres = selectors.cadre_list(user=request.user, filters=form.filters())
+    count = None
+    if not form.is_bound or form.is_valid():
+        filters = form.filters() if form.is_bound else {}
+        cadres = selectors.cadre_list(user=request.user, filters=filters)
+        count = selectors.cadre_count(user=request.user, filters=filters)
     else:  # the form shows what is wrong; list nothing rather than guess
         cadres = selectors.cadre_list(user=request.user).none()
+    paginator = DeferredJoinPaginator(cadres, PAGE_SIZE, count=count)
     return render(request, "cadres/cadre_list.html", {
         "form": form,
-        "page_obj": DeferredJoinPaginator(cadres, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page_obj": paginator.get_page(request.GET.get("page")),
         "can_edit": has_any_role(request.user, *EDIT_ROLES),
     })
 

@@ -1,5 +1,6 @@
 """REST API for units, cadres, appointments and the timeline."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -75,7 +76,6 @@ _LIST_COLUMNS = (
     "status", "is_reserve", "is_representative", "tags", "created_at", "updated_at",
 )
 _DATE_FORMAT = api_settings.DATE_FORMAT
-_DATETIME = serializers.DateTimeField()
 
 
 def _date(value):
@@ -83,8 +83,15 @@ def _date(value):
 
 
 def cadre_list_rows(rows) -> list[dict]:
-    """CadreSerializer(many=True).data for .values(*_LIST_COLUMNS) rows, without the serializer."""
-    datetime = _DATETIME.to_representation
+    """CadreSerializer(many=True).data for .values(*_LIST_COLUMNS) rows, without the serializer.
+    Datetimes as DRF's DateTimeField gives them (ISO 8601 in the current time zone, Z for UTC),
+    with the zone looked up once rather than twice a row."""
+    zone = timezone.get_current_timezone()
+
+    def datetime(value):
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
     return [
         {
             "id": r["id"], "name": r["name"], "gender": r["gender"],
@@ -172,9 +179,8 @@ class CadreViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixin
     def list(self, request, *args, **kwargs):
         """The same answer as the generic list, with less work: filters go to the selector once,
         the count comes from selectors.cadre_count, rows from .values() (cadre_list_rows)."""
-        filters = request.query_params
-        rows = selectors.cadre_list(user=request.user, filters=filters).values(*_LIST_COLUMNS)
-        count = selectors.cadre_count(user=request.user, filters=filters)
+        cadres, count = selectors.cadre_list_counted(user=request.user, filters=request.query_params)
+        rows = cadres.values(*_LIST_COLUMNS)
         page = self.paginator.paginate_queryset(rows, request, view=self, count=count)
         return self.paginator.get_paginated_response(cadre_list_rows(page))
 

@@ -46,31 +46,34 @@ def cadre_list(*, user, filters: dict | None = None) -> QuerySet[Cadre]:
     return _filtered(CadreFilter, filters, qs).order_by("unit__path", "name", "id")
 
 
-def cadre_count(*, user, filters: dict | None = None) -> int:
-    """How many cadres cadre_list(user=user, filters=filters) holds, exactly. A scope or a unit
+def cadre_list_counted(*, user, filters: dict | None = None) -> tuple[QuerySet[Cadre], int]:
+    """cadre_list and how many cadres it holds, exactly, from one FilterSet. A scope or a unit
     (subtree) alone is summed from the per-unit counts, which do not grow with the table
     (cadres.counts); any other filter counts rows. Raises ValidationError on a bad filter."""
-    filterset = CadreFilter(filters or {}, Cadre.objects.all())
+    base = Cadre.objects.filter(cadre_visibility_q(user)).select_related("unit")
+    filterset = CadreFilter(filters or {}, base)
     if not filterset.is_valid():
         from django.core.exceptions import ValidationError
 
         raise ValidationError(filterset.errors)
-    active = {k for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
+    cadres = filterset.qs.order_by("unit__path", "name", "id")
+    cleaned = filterset.form.cleaned_data
+    active = {k for k, v in cleaned.items() if v not in (None, "")}
     own_record = getattr(user, "cadre_id", None)  # seen outside the scope: not in the sums
     if not counts.available() or own_record or not active <= CadreFilter.UNIT_ONLY:
-        return cadre_list(user=user, filters=filters).count()
+        return cadres, cadres.count()
     paths = scope_paths(user)
     if paths is None and not active:
-        return counts.cadres_in_units()
+        return cadres, counts.cadres_in_units()
     if paths == []:
-        return 0
+        return cadres, 0
     units = unit_scope(user)
     if "unit" in active:
-        units = units.filter(pk=filterset.form.cleaned_data["unit"])
+        units = units.filter(pk=cleaned["unit"])
     if "unit_tree" in active:
-        root = Unit.objects.filter(pk=filterset.form.cleaned_data["unit_tree"]).values("path")[:1]
+        root = Unit.objects.filter(pk=cleaned["unit_tree"]).values("path")[:1]
         units = units.filter(path__startswith=Subquery(root))
-    return counts.cadres_in_units(units)
+    return cadres, counts.cadres_in_units(units)
 
 
 def cadre_get(*, user, pk) -> Cadre:

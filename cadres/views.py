@@ -1,9 +1,12 @@
 """HTML views for units and cadres. Reads go through cadres.selectors (scoped: anything
 outside the user's scope is 404), writes through cadres.services (core.views.ServiceFormView)."""
 
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.input import MAX_ID
@@ -13,9 +16,9 @@ from core.scoping import unit_in_scope
 from core.timeline import cadre_timeline
 from core.views import ServiceFormView, has_any_role
 
-from . import selectors, services
+from . import idnumber, selectors, services
 from .forms import AppointmentForm, CadreForm, CadreSearchForm
-from .models import Cadre, Unit
+from .models import Cadre, PostLevel, Unit
 
 PAGE_SIZE = 50
 TREE_BATCH = 100  # children loaded per click in the unit tree
@@ -118,6 +121,42 @@ def unit_autocomplete(request):
 # Cadres -----------------------------------------------------------------------------
 
 
+class CadreRow(NamedTuple):
+    """One row of the cadre list page, from .values(): no model instances, choice labels looked
+    up once a page (get_FOO_display hashes every choice's lazy label on every call), and the link
+    from one reverse() (the page spent most of its time on these, docs/PERFORMANCE.md)."""
+
+    pk: int
+    name: str
+    url: str
+    is_reserve: bool
+    gender: str
+    birth_date: object
+    unit_name: str
+    position_title: str
+    post_level: str
+    status: str
+    status_value: str
+    id_number_masked: str
+
+    COLUMNS = ("id", "name", "is_reserve", "gender", "birth_date", "unit__name", "position_title",
+               "post_level", "status", "id_number")
+
+    @classmethod
+    def many(cls, rows) -> list["CadreRow"]:
+        genders = {k: str(v) for k, v in Cadre.Gender.choices}
+        levels = {k: str(v) for k, v in PostLevel.choices}
+        statuses = {k: str(v) for k, v in Cadre.Status.choices}
+        url = reverse("cadres:cadre-detail", args=[0])[:-2] + "{}/"  # ".../cadres/0/"
+        return [
+            cls(r["id"], r["name"], url.format(r["id"]), r["is_reserve"],
+                genders.get(r["gender"], r["gender"]), r["birth_date"], r["unit__name"],
+                r["position_title"], levels.get(r["post_level"], r["post_level"]),
+                statuses.get(r["status"], r["status"]), r["status"], idnumber.mask(r["id_number"]))
+            for r in rows
+        ]
+
+
 @login_required
 def cadre_list(request):
     """Cadres in scope with filters and 50 a page, through the same selector as the API."""
@@ -125,14 +164,15 @@ def cadre_list(request):
     count = None
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else {}
-        cadres = selectors.cadre_list(user=request.user, filters=filters)
-        count = selectors.cadre_count(user=request.user, filters=filters)
+        cadres, count = selectors.cadre_list_counted(user=request.user, filters=filters)
     else:  # the form shows what is wrong; list nothing rather than guess
         cadres = selectors.cadre_list(user=request.user).none()
-    paginator = DeferredJoinPaginator(cadres, PAGE_SIZE, count=count)
+    paginator = DeferredJoinPaginator(cadres.values(*CadreRow.COLUMNS), PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = CadreRow.many(page.object_list)
     return render(request, "cadres/cadre_list.html", {
         "form": form,
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        "page_obj": page,
         "can_edit": has_any_role(request.user, *EDIT_ROLES),
     })
 

@@ -52,6 +52,13 @@ def is_id_number(term: str) -> bool:
     return bool(_ID_NUMBER.match(term))
 
 
+def single_char(term: str) -> str | None:
+    """The one character a search term comes to once normalized, else None."""
+    term = (term or "").strip()
+    normalized = normalize(term)
+    return normalized if len(normalized) == 1 and not is_id_number(term) else None
+
+
 def name_q(term: str, *, using: str = "default") -> Q:
     """The filter for a search term: a whole ID number exactly, else the name in any spelling."""
     term = term.strip()

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from core.scoping import scope_paths, scope_q, unit_scope
 
-from . import counts
+from . import counts, search
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
@@ -58,13 +58,16 @@ def cadre_list_counted(*, user, filters: dict | None = None) -> tuple[QuerySet[C
         raise ValidationError(filterset.errors)
     cadres = filterset.qs.order_by("unit__path", "name", "id")
     cleaned = filterset.form.cleaned_data
-    active = {k for k, v in cleaned.items() if v not in (None, "")}
+    active = {k for k, v in cleaned.items() if v not in (None, "") and str(v).strip()}
+    # A one-character name search is counted per unit too (the common kind: 王, 李).
+    char = search.single_char(cleaned["q"]) if "q" in active else None
+    countable = CadreFilter.UNIT_ONLY | ({"q"} if char else set())
     own_record = getattr(user, "cadre_id", None)  # seen outside the scope: not in the sums
-    if not counts.available() or own_record or not active <= CadreFilter.UNIT_ONLY:
+    if not counts.available() or own_record or not active <= countable:
         return cadres, cadres.count()
     paths = scope_paths(user)
-    if paths is None and not active:
-        return cadres, counts.cadres_in_units()
+    if paths is None and not active - {"q"}:
+        return cadres, counts.cadres_in_units(char=char)
     if paths == []:
         return cadres, 0
     units = unit_scope(user)
@@ -73,7 +76,7 @@ def cadre_list_counted(*, user, filters: dict | None = None) -> tuple[QuerySet[C
     if "unit_tree" in active:
         root = Unit.objects.filter(pk=cleaned["unit_tree"]).values("path")[:1]
         units = units.filter(path__startswith=Subquery(root))
-    return cadres, counts.cadres_in_units(units)
+    return cadres, counts.cadres_in_units(units, char=char)
 
 
 def cadre_get(*, user, pk) -> Cadre:

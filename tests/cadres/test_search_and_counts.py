@@ -133,6 +133,12 @@ def _all_filters(tree):
         {"unit_tree": tree["district"].pk, "unit": tree["street"].pk},
         {"status": "retired"},
         {"q": "王"},
+        {"q": "謝"},
+        {"q": " 五 "},
+        {"q": "王五"},
+        {"q": "王", "unit_tree": tree["district"].pk},
+        {"q": "王", "unit": tree["other"].pk},
+        {"q": "王", "status": "retired"},
     ]
 
 
@@ -140,7 +146,10 @@ def assert_counts_exact(users, tree):
     for user in users:
         for filters in _all_filters(tree):
             expected = selectors.cadre_list(user=user, filters=filters).count()
-            assert selectors.cadre_list_counted(user=user, filters=filters)[1] == expected, (user, filters)
+            assert selectors.cadre_list_counted(user=user, filters=filters)[1] == expected, (
+                user,
+                filters,
+            )
 
 
 def test_counts_stay_exact_through_creates_moves_and_deletes(admin_user, staff_user, tree):
@@ -149,14 +158,18 @@ def test_counts_stay_exact_through_creates_moves_and_deletes(admin_user, staff_u
     CadreFactory.create_batch(5, unit=tree["street"])
     CadreFactory.create_batch(3, unit=tree["district"], status="retired")
     CadreFactory.create_batch(2, unit=tree["other"], name="王五")
+    CadreFactory(unit=tree["street"], name="王王")  # a character twice: one cadre
+    CadreFactory(unit=tree["district"], name="謝五", status="retired")
     assert_counts_exact(users, tree)
     cadre_user.cadre = Cadre.objects.filter(unit=tree["other"]).first()
     cadre_user.save()
     assert_counts_exact(users, tree)
 
-    moved = Cadre.objects.filter(unit=tree["street"])[:2]
+    moved = Cadre.objects.filter(unit=tree["street"]).order_by("-name")[:2]  # 王王 first
     services.cadre_update(cadre=moved[0], actor=admin_user, unit=tree["other"])
     Cadre.objects.filter(pk=moved[1].pk).update(unit=tree["city"])  # a bulk move, no service
+    assert_counts_exact(users, tree)
+    services.cadre_update(cadre=moved[0], actor=admin_user, name="谢王")  # renamed
     assert_counts_exact(users, tree)
 
     Cadre.objects.filter(unit=tree["district"]).delete()
@@ -176,13 +189,21 @@ def test_the_api_and_page_report_the_exact_count(client, as_user, staff_user, ad
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the counts are PostgreSQL's")
-def test_an_unfiltered_count_reads_no_cadre_rows(admin_user, tree, django_assert_num_queries):
+def test_unit_and_one_character_counts_read_no_cadre_rows(
+    admin_user, tree, django_assert_num_queries
+):
     CadreFactory.create_batch(3, unit=tree["street"])
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as ctx:
-        assert selectors.cadre_list_counted(user=admin_user)[1] == 3
-    assert len(ctx) == 1 and "cadres_cadre" not in ctx.captured_queries[0]["sql"]
+    CadreFactory(unit=tree["district"], name="王芳")
+    for filters, expected in (
+        ({}, 4),
+        ({"q": "王"}, 1),
+        ({"q": "王", "unit_tree": tree["city"].pk}, 1),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            assert selectors.cadre_list_counted(user=admin_user, filters=filters)[1] == expected
+        assert all("cadres_cadre" not in q["sql"] for q in ctx.captured_queries), filters
 
 
 # The API's rows ------------------------------------------------------------------------

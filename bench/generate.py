@@ -388,7 +388,8 @@ def load(
         # (Inside a transaction, as in the tests, VACUUM is not allowed: ANALYZE only.)
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            for table in ("cadres_unit", "cadres_cadre", "cadres_appointment"):
+            for table in ("cadres_unit", "cadres_cadre", "cadres_appointment",
+                          "cadres_unit_cadre_count", "cadres_unit_gram_count"):
                 cursor.execute(f"{command} {table}")
         timings["vacuum"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started

@@ -16,10 +16,7 @@ def available(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def cadres_in_units(units=None, *, char: str | None = None, using: str = "default") -> int:
-    """How many cadres the units hold (`units` a queryset of units, or None for all), or with
-    `char`, how many of them have that character in their normalized name (cadres.search)."""
-    connection = connections[using]
+def _sum_sql(table: str, units, char: str | None) -> tuple[str, list]:
     conditions, params = [], []
     if char is not None:
         conditions.append("gram = %s")
@@ -28,10 +25,24 @@ def cadres_in_units(units=None, *, char: str | None = None, using: str = "defaul
         inner, inner_params = units.values("pk").query.sql_with_params()
         conditions.append(f"unit_id IN ({inner})")
         params.extend(inner_params)
-    table = COUNT_TABLE if char is None else GRAM_COUNT_TABLE
-    sql = f"SELECT COALESCE(SUM(cadres), 0) FROM {table}"
-    if conditions:
-        sql += " WHERE " + " AND ".join(conditions)
-    with connection.cursor() as cursor:
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"SELECT COALESCE(SUM(cadres), 0) FROM {table}{where}", params
+
+
+def cadres_in_units(units=None, *, using: str = "default") -> int:
+    """How many cadres the units hold: `units` is a queryset of units, or None for all."""
+    sql, params = _sum_sql(COUNT_TABLE, units, None)
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
+
+
+def cadres_with_char(char: str, units=None, *, using: str = "default") -> tuple[int, int]:
+    """In one query: how many cadres of the units (None: all) have `char` in their normalized
+    name (cadres.search), and how many cadres the units hold."""
+    with_char, params = _sum_sql(GRAM_COUNT_TABLE, units, char)
+    total, total_params = _sum_sql(COUNT_TABLE, units, None)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT ({with_char}), ({total})", [*params, *total_params])
+        matches, in_units = cursor.fetchone()
+        return int(matches), int(in_units)

@@ -52,10 +52,16 @@ class CadreFilter(django_filters.FilterSet):
     # Filters the per-unit counts can answer (cadres.counts); any other one needs COUNT(*).
     UNIT_ONLY = frozenset({"unit", "unit_tree"})
 
+    # Set by cadres.selectors.cadre_list_counted when a one-character search matches so many
+    # cadres that walking the list in its order finds a page sooner than the index would.
+    common_char = False
+
     def search(self, queryset, name, value):
         """The name in either spelling (谢 finds 謝), or a whole ID number (cadres.search)."""
         value = value.strip()
-        return queryset.filter(name_q(value, using=queryset.db)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(name_q(value, using=queryset.db, common=self.common_char))
 
 
 class AppointmentFilter(django_filters.FilterSet):

@@ -59,13 +59,17 @@ def single_char(term: str) -> str | None:
     return normalized if len(normalized) == 1 and not is_id_number(term) else None
 
 
-def name_q(term: str, *, using: str = "default") -> Q:
-    """The filter for a search term: a whole ID number exactly, else the name in any spelling."""
+def name_q(term: str, *, using: str = "default", common: bool = False) -> Q:
+    """The filter for a search term: a whole ID number exactly, else the name in any spelling.
+
+    `common` says the term is known to match many names (cadres.selectors counts them first):
+    then the GIN index would hand PostgreSQL every match to sort for one page, while walking the
+    list in its own order with a LIKE finds the page's 50 in a few hundred rows."""
     term = term.strip()
     if is_id_number(term):
         return Q(id_number=term.upper())
     normalized = normalize(term)
-    if connections[using].vendor != "postgresql":
+    if common or connections[using].vendor != "postgresql":
         return Q(name_search__contains=normalized)
     if len(normalized) <= GRAM_MAX:
         return Q(name_grams__contains=[normalized])

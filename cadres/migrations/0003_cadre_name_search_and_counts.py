@@ -4,7 +4,6 @@ SQLite the search is a LIKE on `name_search` and counts are plain COUNT(*)s."""
 
 from django.db import migrations, models
 
-
 # cadres_unit_cadre_count: how many cadres each unit holds, kept exact by statement-level
 # triggers (one aggregated upsert per INSERT, UPDATE, DELETE or COPY statement, however many rows
 # it touches). No foreign key: a unit's row may outlive the unit at 0, and joins drop it.

@@ -228,3 +228,21 @@ def test_list_rows_are_what_the_serializer_gives(as_user, admin_user, tree):
 
     assert listed == json.loads(json.dumps(expected, ensure_ascii=False))
     assert [row["id"] for row in listed] == [c.pk for c in cadres]
+
+
+def test_a_common_character_is_paged_by_walking_the_list_with_the_same_answer(
+    as_user, admin_user, people, monkeypatch
+):
+    api = as_user(admin_user)
+    before = {q: api_names(api, q) for q in ("谢", "謝", "王", "明")}
+    cadres, count = selectors.cadre_list_counted(user=admin_user, filters={"q": "王"})
+    uses_index = "name_grams" in str(cadres.query).split("WHERE")[1]  # 1 of 4: the index
+    assert count == 1 and uses_index == (connection.vendor == "postgresql")
+    monkeypatch.setattr(selectors, "PAGE_ROWS", 0)  # as if any page took a long walk
+    cadres, count = selectors.cadre_list_counted(user=admin_user, filters={"q": "王"})
+    assert count == 1 and "name_grams" not in str(cadres.query).split("WHERE")[1]
+    assert (
+        {q: api_names(api, q) for q in before}
+        == before
+        == {"谢": {"謝允崗"}, "謝": {"謝允崗"}, "王": {"王芳"}, "明": {"欧阳明华"}}
+    )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.input import MAX_ID
@@ -142,6 +143,24 @@ class CadreRow(NamedTuple):
     COLUMNS = ("id", "name", "is_reserve", "gender", "birth_date", "unit__name", "position_title",
                "post_level", "status", "id_number")
 
+    # The table's rows in one format_html_join: the template language spent ~0.1 ms a row on
+    # them, half of the page's time. Same markup as the template had; format_html escapes.
+    ROW_HTML = (
+        '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+        '<td>{}</td><td><span class="status status-{}">{}</span></td><td class="mono">{}</td></tr>'
+    )
+
+    @classmethod
+    def html(cls, rows: list["CadreRow"]) -> str:
+        reserve = format_html(' <span class="tag tag-accent">{}</span>', _("后备"))
+        return format_html_join("\n", cls.ROW_HTML, (
+            (r.url, r.name, reserve if r.is_reserve else "", r.gender,
+             f"{r.birth_date.year}.{r.birth_date.month:02d}" if r.birth_date else "",
+             r.unit_name, r.position_title or "—", r.post_level, r.status_value, r.status,
+             r.id_number_masked)
+            for r in rows
+        ))
+
     @classmethod
     def many(cls, rows) -> list["CadreRow"]:
         genders = {k: str(v) for k, v in Cadre.Gender.choices}
@@ -173,6 +192,7 @@ def cadre_list(request):
     return render(request, "cadres/cadre_list.html", {
         "form": form,
         "page_obj": page,
+        "rows_html": CadreRow.html(page.object_list),
         "can_edit": has_any_role(request.user, *EDIT_ROLES),
     })
 

@@ -246,3 +246,25 @@ def test_a_common_character_is_paged_by_walking_the_list_with_the_same_answer(
         == before
         == {"谢": {"謝允崗"}, "謝": {"謝允崗"}, "王": {"王芳"}, "明": {"欧阳明华"}}
     )
+
+
+def test_the_page_rows_escape_and_show_what_the_template_showed(client, staff_user, tree):
+    cadre = CadreFactory(
+        unit=tree["street"],
+        name="<b>王</b>",
+        is_reserve=True,
+        position_title="",
+        birth_date=dt.date(1980, 5, 17),
+        status="retired",
+    )
+    client.force_login(staff_user)
+    html = client.get("/cadres/").content.decode()
+    assert (
+        f'<tr><td><a href="/cadres/{cadre.pk}/">&lt;b&gt;王&lt;/b&gt;</a> '
+        '<span class="tag tag-accent">后备</span></td><td>男</td><td>1980.05</td>'
+        "<td>解放路街道</td><td>—</td><td>正科级</td>"
+        '<td><span class="status status-retired">退休</span></td>'
+        f'<td class="mono">{cadre.id_number_masked}</td></tr>'
+    ) in html
+    assert "没有符合条件的干部" not in html
+    assert "没有符合条件的干部" in client.get("/cadres/", {"q": "李"}).content.decode()

@@ -61,7 +61,8 @@ class CadreFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(name_q(value, using=queryset.db, common=self.common_char))
+        q = name_q(value, using=queryset.db, common=self.common_char)
+        return queryset.filter(q)
 
 
 class AppointmentFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import idnumber
+from .search import search_fields
 
 
 class Unit(models.Model):
@@ -154,14 +155,7 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("cadres:cadre-detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
-        from .search import search_fields
-
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "name" in update_fields:
             for field, value in search_fields(self.name).items():
@@ -169,6 +163,11 @@ class Cadre(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "name_search", "name_grams"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cadres:cadre-detail", args=[self.pk])
 
     @property
     def id_number_masked(self) -> str:

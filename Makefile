@@ -94,7 +94,17 @@ messages: install
 	cd $(CURDIR) && $(MANAGE) makemessages -l en --ignore=$(VENV) --ignore=staticfiles --ignore=media
 	cd $(CURDIR) && $(MANAGE) compilemessages --ignore=$(VENV)
 
+# bench/api_floor.py drives gunicorn with wrk: installed through apt-get when missing, as sysdeps does.
 bench: install
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing system packages: wrk"; \
+			apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+		else \
+			echo "Missing system package: wrk (bench/api_floor.py needs it). Install it as root: apt-get install --no-install-recommends wrk"; \
+		fi; \
+	fi
 	@if [ -f bench/run_all.py ]; then \
 		$(PY) bench/run_all.py; \
 	else \

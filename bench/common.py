@@ -101,7 +101,9 @@ def bench_scenarios(*, html: bool) -> list[Scenario]:
         Scenario("staff (one district), page 1", BENCH_STAFF, {}),
         Scenario(f"admin, unit subtree ({district.name})", BENCH_ADMIN, subtree),
         Scenario("admin, q=王 (common)", BENCH_ADMIN, {"q": "王"}),
-        Scenario(f"admin, q={full_name} (one name)", BENCH_ADMIN, {"q": full_name}),
+        Scenario("admin, q=陈雄 (two characters)", BENCH_ADMIN, {"q": "陈雄"}),
+        Scenario("admin, q=謝 (traditional)", BENCH_ADMIN, {"q": "謝"}),
+        Scenario("admin, q=<a full name> (one name)", BENCH_ADMIN, {"q": full_name}),
         Scenario("admin, page 1000", BENCH_ADMIN, {"page": 1000}),
         Scenario(
             "staff, last page", BENCH_STAFF, {"page": "last"} if html else {"page": "__last__"}
@@ -213,6 +215,7 @@ def bench_args(description: str, argv=None):
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slow queries")
+    parser.add_argument("--json", action="store_true", help="also print the rows as one JSON line")
     parser.add_argument(
         "--plain-paginator",
         action="store_true",
@@ -234,6 +237,11 @@ def bench_main(path: str, *, html: bool, title: str, argv=None) -> list:
     args = bench_args(title).parse_args(argv)
     setup_django(args.database_url)
     apply_args(args)
-    return measure_list(
+    rows = measure_list(
         path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain
     )
+    if args.json:
+        import json
+
+        print("JSON " + json.dumps(rows, ensure_ascii=False))
+    return rows

@@ -150,6 +150,16 @@ def _region(unit: dict) -> str:
     return f"3701{int(ids[1]) % 100 if len(ids) > 1 else 0:02d}"
 
 
+def _search_columns(name: str) -> dict:
+    """cadres.search's derived columns, JSON-encoded for COPY as the model would store them."""
+    import json
+
+    from cadres.search import search_fields
+
+    fields = search_fields(name)
+    return {**fields, "name_grams": json.dumps(fields["name_grams"], ensure_ascii=False)}
+
+
 def build_cadres(units: list[dict], n: int, rng: random.Random) -> list[dict]:
     """n cadres spread over the units (departments and institutions the fullest), with valid,
     unique ID numbers whose birth date and gender agree with the record."""
@@ -184,10 +194,11 @@ def build_cadres(units: list[dict], n: int, rng: random.Random) -> list[dict]:
             number = idnumber.make(region, birth, seq, gender)
         used.add(number)
         t = rng.choices(range(len(titles)), title_weights)[0]
+        name = make_name(rng, gender)
         cadres.append(
             dict(
                 id=i,
-                name=make_name(rng, gender),
+                name=name,
                 gender=gender,
                 birth_date=birth,
                 ethnicity="汉族",
@@ -203,6 +214,7 @@ def build_cadres(units: list[dict], n: int, rng: random.Random) -> list[dict]:
                 is_reserve=rng.random() < 0.05,
                 is_representative=rng.random() < 0.02,
                 tags="[]",
+                **_search_columns(name),
             )
         )
     return cadres
@@ -378,7 +390,8 @@ def load(
         # (Inside a transaction, as in the tests, VACUUM is not allowed: ANALYZE only.)
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            for table in ("cadres_unit", "cadres_cadre", "cadres_appointment"):
+            for table in ("cadres_unit", "cadres_cadre", "cadres_appointment",
+                          "cadres_unit_cadre_count", "cadres_unit_gram_count"):
                 cursor.execute(f"{command} {table}")
         timings["vacuum"] = time.perf_counter() - step
     timings["total"] = time.perf_counter() - started

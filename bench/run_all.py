@@ -28,6 +28,9 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--regenerate", action="store_true", help="wipe and load the bench city again"
     )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip bench/api_floor.py (gunicorn and wrk)"
+    )
     args = parser.parse_args(argv)
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not url.startswith(("postgres://", "postgresql://")):
@@ -59,6 +62,11 @@ def main(argv=None) -> int:
         measure_list(
             path, html=html, title=title, runs=args.runs, warmup=args.warmup, explain=args.explain
         )
+    if not args.no_floor:
+        import subprocess
+
+        script = Path(__file__).resolve().parent / "api_floor.py"
+        return subprocess.run([sys.executable, str(script), "--database-url", url]).returncode
     return 0
 
 

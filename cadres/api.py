@@ -1,15 +1,17 @@
 """REST API for units, cadres, appointments and the timeline."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.settings import api_settings
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
 from core.api_views import UserSerializer, UserViewSet
 from core.models import Role
 from core.timeline import cadre_timeline
 
-from . import accounts, selectors, services
+from . import accounts, idnumber, selectors, services
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
@@ -77,6 +79,46 @@ class CadreSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+# The list's rows straight from .values(), shaped as CadreSerializer shapes them (a test holds the
+# two to the same JSON): building a serializer per row was most of a list request's Python time.
+_LIST_COLUMNS = (
+    "id", "name", "gender", "birth_date", "ethnicity", "id_number", "political_status",
+    "education", "unit_id", "unit__name", "position_title", "post_level", "rank", "rank_since",
+    "status", "is_reserve", "is_representative", "tags", "created_at", "updated_at",
+)
+_DATE_FORMAT = api_settings.DATE_FORMAT
+
+
+def _date(value):
+    return None if value is None else value.strftime(_DATE_FORMAT)
+
+
+def cadre_list_rows(rows) -> list[dict]:
+    """CadreSerializer(many=True).data for .values(*_LIST_COLUMNS) rows, without the serializer.
+    Datetimes as DRF's DateTimeField gives them (ISO 8601 in the current time zone, Z for UTC),
+    with the zone looked up once rather than twice a row."""
+    zone = timezone.get_current_timezone()
+
+    def datetime(value):
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return [
+        {
+            "id": r["id"], "name": r["name"], "gender": r["gender"],
+            "birth_date": _date(r["birth_date"]), "ethnicity": r["ethnicity"],
+            "id_number": idnumber.mask(r["id_number"]),
+            "political_status": r["political_status"], "education": r["education"],
+            "unit": r["unit_id"], "unit_name": r["unit__name"], "position_title": r["position_title"],
+            "post_level": r["post_level"], "rank": r["rank"], "rank_since": _date(r["rank_since"]),
+            "status": r["status"], "is_reserve": r["is_reserve"],
+            "is_representative": r["is_representative"], "tags": r["tags"],
+            "created_at": datetime(r["created_at"]), "updated_at": datetime(r["updated_at"]),
+        }
+        for r in rows
+    ]
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -153,6 +195,14 @@ class CadreViewSet(
 
     def get_queryset(self):
         return selectors.cadre_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """The same answer as the generic list, with less work: filters go to the selector once,
+        the count comes from selectors.cadre_count, rows from .values() (cadre_list_rows)."""
+        cadres, count = selectors.cadre_list_counted(user=request.user, filters=request.query_params)
+        rows = cadres.values(*_LIST_COLUMNS)
+        page = self.paginator.paginate_queryset(rows, request, view=self, count=count)
+        return self.paginator.get_paginated_response(cadre_list_rows(page))
 
     @extend_schema(responses=TimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

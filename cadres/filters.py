@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import IdFilter
 
 from .models import Appointment, Cadre, PostLevel, Unit
+from .search import name_q
 
 
 def _subtree_of(field: str):
@@ -48,9 +49,20 @@ class CadreFilter(django_filters.FilterSet):
         model = Cadre
         fields = ["unit", "unit_tree", "post_level", "status", "is_reserve", "q"]
 
+    # Filters the per-unit counts can answer (cadres.counts); any other one needs COUNT(*).
+    UNIT_ONLY = frozenset({"unit", "unit_tree"})
+
+    # Set by cadres.selectors.cadre_list_counted when a one-character search matches so many
+    # cadres that walking the list in its order finds a page sooner than the index would.
+    common_char = False
+
     def search(self, queryset, name, value):
+        """The name in either spelling (谢 finds 謝), or a whole ID number (cadres.search)."""
         value = value.strip()
-        return queryset.filter(name__contains=value) if value else queryset
+        if not value:
+            return queryset
+        q = name_q(value, using=queryset.db, common=self.common_char)
+        return queryset.filter(q)
 
 
 class AppointmentFilter(django_filters.FilterSet):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Unit
 
 from . import idnumber
+from .search import search_fields
 
 __all__ = ["Appointment", "Cadre", "PostLevel", "Unit"]
 
@@ -87,6 +88,10 @@ class Cadre(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from `name` on every save (cadres.search): one spelling, and its 1-3 character
+    # pieces under a GIN index on PostgreSQL (migration 0003), so that 王 and 謝允崗 are fast.
+    name_search = models.TextField(default="", editable=False)
+    name_grams = models.JSONField(default=list, editable=False)
 
     AUDITED = (
         "name", "gender", "birth_date", "ethnicity", "id_number", "political_status", "education",
@@ -107,6 +112,15 @@ class Cadre(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            for field, value in search_fields(self.name).items():
+                setattr(self, field, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_search", "name_grams"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -1,4 +1,8 @@
+from django.contrib.auth.middleware import AuthenticationMiddleware as _AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware as _MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware as _SessionMiddleware
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware as _CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
 
@@ -42,3 +46,38 @@ def _bad_request(request, errors: dict, *, is_api: bool):
     if is_api:
         return JsonResponse(errors, status=400, json_dumps_params={"ensure_ascii": False})
     return render(request, "400.html", {"errors": errors}, status=400)
+
+
+# A token-authenticated API call is a program holding a key: it has no session, no CSRF cookie,
+# and no flash messages. The middleware that serve people in browsers step aside for it
+# (each is a subclass, so Django's admin checks still find them); every
+# other request, an API call with a session cookie included, goes through them as before.
+
+
+def is_token_api_call(request) -> bool:
+    return request.path_info.startswith("/api/") and request.META.get(
+        "HTTP_AUTHORIZATION", ""
+    ).startswith("Token ")
+
+
+class _BrowserOnly:
+    def __call__(self, request):
+        if is_token_api_call(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(_BrowserOnly, _SessionMiddleware):
+    pass
+
+
+class CsrfViewMiddleware(_BrowserOnly, _CsrfViewMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(_BrowserOnly, _AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(_BrowserOnly, _MessageMiddleware):
+    pass

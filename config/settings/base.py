@@ -49,17 +49,20 @@ INSTALLED_APPS = [
     "incentives",
 ]
 
+# The core.middleware versions of Django's session, CSRF, authentication and message
+# middleware are those classes, stepping aside for token-authenticated
+# API calls (a program with a key has none of what they keep); browsers get them all as before.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.CsrfViewMiddleware",
+    "core.middleware.AuthenticationMiddleware",
     # A NUL in a query string or a page's form is a 400, on SQLite as on PostgreSQL.
     "core.middleware.RejectNulMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -31,7 +31,7 @@ def _sum_sql(table: str, units, char: str | None) -> tuple[str, list]:
 
 def _own_outside_sql(own, char: str | None) -> tuple[str, list]:
     """The user's own record (Cadre.account) when it lies outside their scope but within the
-    units the filters name: seen all the same (cadres.selectors.cadre_visibility_q), so counted.
+    units the filters name: seen all the same (cadres.permissions.cadre_visible_q), so counted.
     `own` is (account id, scope units, wanted units or None); "0" when None."""
     if own is None:
         return "0", []

@@ -1,11 +1,12 @@
 """Every non-trivial read of units, cadres and appointments, scoped to the user."""
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 from django.http import Http404
 
-from core.scoping import scope_paths, scope_q, unit_scope
+from core.scoping import scope_paths, unit_scope
 
 from . import counts, search
+from .permissions import cadre_visible_q
 from .filters import AppointmentFilter, CadreFilter, UnitFilter
 from .models import Appointment, Cadre, Unit
 
@@ -32,23 +33,13 @@ def unit_get(*, user, pk) -> Unit:
         raise Http404 from None
 
 
-def cadre_visibility_q(user) -> Q:
-    """Cadres in the user's units, plus the user's own record for a cadre account."""
-    if scope_paths(user) is None:
-        return Q()  # unrestricted; an empty Q() or'ed with anything would narrow it to that
-    q = scope_q(user, "unit")
-    if getattr(user, "pk", None):
-        q |= Q(account_id=user.pk)
-    return q
-
-
 # Derived columns for the name search (cadres.search): a list has no use for them.
 _SEARCH_COLUMNS = ("name_search", "name_grams")
 
 
 def cadre_list(*, user, filters: dict | None = None) -> QuerySet[Cadre]:
     """Cadres the user may see, filtered; raises ValidationError on a bad filter."""
-    qs = Cadre.objects.filter(cadre_visibility_q(user)).select_related("unit").defer(*_SEARCH_COLUMNS)
+    qs = Cadre.objects.filter(cadre_visible_q(user)).select_related("unit").defer(*_SEARCH_COLUMNS)
     return _filtered(CadreFilter, filters, qs).order_by("unit__path", "name", "id")
 
 
@@ -69,7 +60,7 @@ def cadre_list_counted(*, user, filters: dict | None = None) -> tuple[QuerySet[C
     (subtree), with or without a one-character name search, is summed from per-unit counts
     that do not grow with the table (cadres.counts); any other filter counts rows. Raises
     ValidationError on a bad filter."""
-    base = Cadre.objects.filter(cadre_visibility_q(user)).select_related("unit").defer(*_SEARCH_COLUMNS)
+    base = Cadre.objects.filter(cadre_visible_q(user)).select_related("unit").defer(*_SEARCH_COLUMNS)
     filterset = CadreFilter(filters or {}, base)
     if not filterset.is_valid():
         from django.core.exceptions import ValidationError
@@ -117,7 +108,7 @@ def _summed_count(user, cleaned: dict) -> tuple[int, int | None] | None:
 def cadre_get(*, user, pk) -> Cadre:
     """One cadre the user may see; Http404 otherwise."""
     try:
-        return Cadre.objects.filter(cadre_visibility_q(user)).select_related("unit").get(pk=pk)
+        return Cadre.objects.filter(cadre_visible_q(user)).select_related("unit").get(pk=pk)
     except (Cadre.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -126,7 +117,7 @@ def appointment_list(*, user, filters: dict | None = None) -> QuerySet[Appointme
     """Appointments of the cadres the user may see."""
     qs = Appointment.objects.select_related("cadre", "unit")
     if scope_paths(user) is not None:  # an administrator sees all; skip the subquery
-        qs = qs.filter(cadre__in=Cadre.objects.filter(cadre_visibility_q(user)).values("pk"))
+        qs = qs.filter(cadre__in=Cadre.objects.filter(cadre_visible_q(user)).values("pk"))
     return _filtered(AppointmentFilter, filters, qs).order_by("-start_date", "-id")
 
 

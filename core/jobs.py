@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from .audit import verify_chain
+from .audit import chain_report
 from .errors import Conflict
 from .models import Job, JobStopped, Role
 from .services import require_role
@@ -306,6 +306,14 @@ def job_sweep() -> dict:
 
 @job_handler("audit_verify", roles=[Role.ADMIN])
 def audit_verify_job(job: Job, progress: Progress) -> dict:
-    """Check the audit trail's hash chain, as `manage.py audit_verify` does."""
-    checked, broken = verify_chain(progress=progress)
-    return {"checked": checked, "ok": broken is None, "broken_entry": broken.pk if broken else None}
+    """Check the audit trail's hash chain as `manage.py audit_verify` does: every link, and that
+    the chain ends at the head kept apart (deleting the newest entries is found too). `head` is
+    printed so an operator can keep it outside the system."""
+    report = chain_report(progress=progress, expect_head=(job.params or {}).get("expect_head") or None)
+    return {
+        "checked": report.checked,
+        "ok": report.ok,
+        "broken_entry": report.broken.pk if report.broken else None,
+        "head": {"seq": report.end_seq, "hash": report.end_hash},
+        "problems": [str(p) for p in report.problems],
+    }

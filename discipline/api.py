@@ -8,7 +8,7 @@ from cadres.idnumber import mask
 from core.api import HasRole, HistoryMixin, ServiceWriteMixin
 from core.models import Role
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filters import ClarificationFilter, SanctionFilter
 from .models import Clarification, Sanction
 
@@ -49,7 +49,7 @@ class ClarificationSerializer(serializers.ModelSerializer):
     def to_representation(self, clarification):
         data = super().to_representation(clarification)
         # The dishonesty list is for administrators only: nobody else learns who the accuser was.
-        if self.context["request"].user.is_admin:
+        if permissions.can_see_dishonesty_list(self.context["request"].user):
             entry = getattr(clarification, "dishonesty_entry", None)
             data["dishonesty_entry"] = entry and {
                 "name": entry.name,

@@ -7,17 +7,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
-from cadres.selectors import cadre_visibility_q
 from core.filters import filtered
 
+from . import permissions
 from .filters import ClarificationFilter, SanctionFilter
 from .models import Clarification, DishonestyEntry, Reuse, Sanction
 
 
 def clarification_list(*, user, filters: dict | None = None) -> QuerySet[Clarification]:
     """Clarifications about the cadres the user may see."""
-    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
-    qs = Clarification.objects.filter(cadre__in=visible).select_related(
+    qs = Clarification.objects.filter(permissions.clarification_visible_q(user)).select_related(
         "cadre", "cadre__unit", "dishonesty_entry"
     )
     return filtered(ClarificationFilter, filters, qs).order_by("-clarified_on", "-id")
@@ -32,7 +31,7 @@ def clarification_get(*, user, pk) -> Clarification:
 
 def dishonesty_list(*, user) -> QuerySet[DishonestyEntry]:
     """The dishonesty list (失信黑名单): administrators only; raises PermissionDenied."""
-    if not getattr(user, "is_admin", False):
+    if not permissions.can_see_dishonesty_list(user):
         raise PermissionDenied(_("失信黑名单仅管理员可见。"))
     return DishonestyEntry.objects.select_related("clarification__cadre").order_by(
         "-listed_on", "-id"
@@ -46,9 +45,8 @@ def sanctions_of(cadre: Cadre) -> QuerySet[Sanction]:
 def sanction_list(*, user, filters: dict | None = None) -> QuerySet[Sanction]:
     """Sanctions of the cadres the user may see, newest first, each with `reused` (a re-use
     appointment follows it); raises ValidationError on a bad filter."""
-    visible = Cadre.objects.filter(cadre_visibility_q(user)).values("pk")
     qs = (
-        Sanction.objects.filter(cadre__in=visible)
+        Sanction.objects.filter(permissions.sanction_visible_q(user))
         .select_related("cadre", "cadre__unit")
         .annotate(reused=Exists(Reuse.objects.filter(sanction_id=OuterRef("pk"))))
     )

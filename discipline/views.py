@@ -5,7 +5,6 @@ services, whose refusals come back onto the form with nothing saved."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,12 +15,11 @@ from cadres import idnumber
 from cadres import selectors as cadre_selectors
 from cadres.models import Appointment
 from cadres.services import appointment_create
-from core.forms import add_service_errors
 from core.models import Role
 from core.services import require_role
-from core.views import ServiceFormView, has_any_role
+from core.views import ServiceFormView, form_refusals, has_any_role
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     ClarificationFilterForm,
     ClarificationForm,
@@ -88,7 +86,8 @@ class ClarificationCreateView(ServiceFormView):
 def clarification_detail(request, pk: int):
     """One clarification with its history; the dishonesty entry for administrators only."""
     clarification = selectors.clarification_get(user=request.user, pk=pk)
-    entry = getattr(clarification, "dishonesty_entry", None) if request.user.is_admin else None
+    entry = (getattr(clarification, "dishonesty_entry", None)
+             if permissions.can_see_dishonesty_list(request.user) else None)
     return render(
         request,
         "discipline/clarification_detail.html",
@@ -179,14 +178,14 @@ def reuse_create(request, pk: int):
     form = ReuseForm(
         request.POST, user=request.user, sanctions=selectors.sanctions_of(cadre), prefix="reuse"
     )
+    status = 400
     if form.is_valid():
-        try:
+        with form_refusals(form) as refused:
             appointment_create(
                 actor=request.user, cadre=cadre, kind=Appointment.Kind.REUSE, **form.service_data()
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        if not refused:
             messages.success(request, _("重新使用已登记，任职记录已关联所依据的处分。"))
             return redirect("discipline:cadre-sanctions", pk=cadre.pk)
-    return _render_cadre_sanctions(request, cadre, reuse_form=form, status=400)
+        status = refused.status
+    return _render_cadre_sanctions(request, cadre, reuse_form=form, status=status)

@@ -87,7 +87,9 @@ def test_audit_verify_job_checks_the_chain_and_reports_it(started, admin_user, t
     _chain(tree["city"], admin_user, 3)
     job = started(kind="audit_verify", actor=admin_user, params={})
     assert (job.state, job.progress) == (Job.State.DONE, 1.0)
-    assert job.result == {"checked": 3, "ok": True, "broken_entry": None}
+    assert {k: job.result[k] for k in ("checked", "ok", "broken_entry", "problems")} == {
+        "checked": 3, "ok": True, "broken_entry": None, "problems": []}
+    assert job.result["head"] == {"seq": 3, "hash": AuditEntry.objects.get(seq=3).hash}
     assert job.created_by == admin_user
     assert job.started_at <= job.finished_at
 
@@ -97,7 +99,17 @@ def test_audit_verify_job_names_the_first_tampered_entry(started, admin_user, tr
     AuditEntry.objects.filter(pk=entries[1].pk).update(action="delete")
     job = started(kind="audit_verify", actor=admin_user)
     assert job.state == Job.State.DONE
-    assert job.result == {"checked": 1, "ok": False, "broken_entry": entries[1].pk}
+    assert (job.result["checked"], job.result["ok"], job.result["broken_entry"]) == (1, False, entries[1].pk)
+
+
+def test_audit_verify_job_finds_the_newest_entries_deleted(started, admin_user, tree):
+    from core.audit import chain_pending
+
+    entries = _chain(tree["city"], admin_user, 3)
+    chain_pending()  # as the commit does: the head now names the third entry
+    AuditEntry.objects.filter(pk=entries[-1].pk).delete()
+    job = started(kind="audit_verify", actor=admin_user)
+    assert job.result["ok"] is False and job.result["broken_entry"] is None and job.result["problems"]
 
 
 def test_audit_verify_reports_progress_per_chunk(admin_user, tree):
@@ -319,7 +331,7 @@ def test_a_real_worker_runs_an_audit_check_started_from_the_web_side(
         assert wait(job.pk, 1), "the worker did not run the job within 30 s"
     job.refresh_from_db()
     assert (job.state, job.progress) == (Job.State.DONE, 1.0)
-    assert job.result == {"checked": 4, "ok": True, "broken_entry": None}
+    assert (job.result["checked"], job.result["ok"], job.result["broken_entry"]) == (4, True, None)
 
 
 @pytest.mark.celery_worker

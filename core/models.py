@@ -130,8 +130,9 @@ class User(AbstractUser):
         return self.display_name
 
     def get_full_name(self) -> str:
-        # The recorded real name first; Django's first/last name for accounts made before it.
-        return self.name or super().get_full_name()
+        # The recorded real name first; for accounts made before it, the family name then the
+        # given name, the Chinese order (as the header used to show them).
+        return self.name or f"{self.last_name}{self.first_name}".strip()
 
     @property
     def display_name(self) -> str:

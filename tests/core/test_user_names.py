@@ -76,3 +76,18 @@ def test_the_admins_user_forms_require_the_name(client, admin_user):
     )
     assert response.status_code == 302
     assert User.objects.get(username="newbie").name == "新同志"
+
+
+def test_a_cadres_own_account_takes_the_cadres_name(as_user, admin_user, cadre_in_street):
+    response = as_user(admin_user).post(
+        "/api/v1/users/",
+        {
+            "username": "own",
+            "password": "Str0ng-pass-9",
+            "roles": ["cadre"],
+            "cadre": cadre_in_street.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["name"] == cadre_in_street.name

@@ -9,6 +9,7 @@ workers, against the same database. Then the real API (a token) and the real HTM
 session) are driven the same way, and the table gives req/s, p50, p95, p99 and the ratio to the
 floor in the same run. Needs wrk (`make bench` installs it) and a loaded bench database."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -26,8 +27,9 @@ if __package__ in (None, ""):
 # The floor ---------------------------------------------------------------------------------
 
 _FLOOR_SQL = {
-    "token": "SELECT u.id FROM authtoken_token t JOIN core_user u ON u.id = t.user_id "
-    "WHERE t.key = %s AND u.is_active",
+    # knox: the SHA-512 digest of the key is the primary key (hashed in Python, as the app does).
+    "token": "SELECT u.id FROM knox_authtoken t JOIN core_user u ON u.id = t.user_id "
+    "WHERE t.digest = %s AND (t.expiry IS NULL OR t.expiry > now()) AND u.is_active",
     "count": "SELECT COALESCE(SUM(cadres), 0) FROM cadres_unit_cadre_count",
     "page": "SELECT c.id, c.name, c.gender, c.birth_date, c.ethnicity, c.id_number, "
     "c.political_status, c.education, c.unit_id, u.name, c.position_title, c.post_level, c.rank, "
@@ -70,7 +72,8 @@ def floor_app(environ, start_response):
         _conn.autocommit = True
     auth = environ.get("HTTP_AUTHORIZATION", "")
     with _conn.cursor() as cur:
-        cur.execute(_FLOOR_SQL["token"], [auth.removeprefix("Token ")])
+        digest = hashlib.sha512(auth.removeprefix("Token ").encode()).hexdigest()
+        cur.execute(_FLOOR_SQL["token"], [digest])
         if cur.fetchone() is None:
             start_response("401 Unauthorized", [("Content-Type", "application/json")])
             return [b'{"detail": "invalid token"}']
@@ -205,15 +208,15 @@ def credentials(database_url: str) -> tuple[str, str]:
     setup_django(database_url)
     from django.conf import settings
     from django.test import Client
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from core.models import User
 
     admin = User.objects.get(username=BENCH_ADMIN)
-    token, _ = Token.objects.get_or_create(user=admin)
+    _instance, token = AuthToken.objects.create(user=admin)
     client = Client()
     client.force_login(admin)
-    return token.key, client.cookies[settings.SESSION_COOKIE_NAME].value
+    return token, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def main(argv=None) -> int:

@@ -54,7 +54,10 @@ def _link(*, user, cadre: Cadre | None, actor) -> None:
 
 @transaction.atomic
 def user_create(*, actor, cadre: Cadre | None = None, **fields):
-    """core.accounts.user_create, then the link to the user's own cadre record."""
+    """core.accounts.user_create, then the link to the user's own cadre record (whose name the
+    account takes when none is given)."""
+    if cadre is not None and not fields.get("name"):
+        fields["name"] = cadre.name
     user = accounts.user_create(actor=actor, **fields)
     if cadre is not None:
         _link(user=user, cadre=cadre, actor=actor)

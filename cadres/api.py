@@ -1,6 +1,7 @@
 """REST API for units, cadres, appointments and the timeline."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -241,6 +242,15 @@ class CadreUserSerializer(UserSerializer):
 
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "cadre"]
+        # A cadre's own account may leave `name` out: it takes its cadre record's name.
+        extra_kwargs = {**UserSerializer.Meta.extra_kwargs,
+                        "name": {"required": False, "allow_blank": False}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None and not attrs.get("name") and attrs.get("cadre") is None:
+            raise serializers.ValidationError({"name": [_("请填写姓名。")]})
+        return attrs
 
     def to_representation(self, instance):
         # A reverse one-to-one: DRF's primary-key shortcut cannot read it.

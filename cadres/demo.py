@@ -99,7 +99,8 @@ def ensure_admin(*, password: str) -> tuple[User, bool]:
     if admin is not None:
         return admin, False
     admin = User.objects.create_superuser(
-        username="admin", email="admin@example.com", password=password, roles=[Role.ADMIN]
+        username="admin", email="admin@example.com", password=password, roles=[Role.ADMIN],
+        name=DEMO_NAMES["admin"],
     )
     audit_create(obj=admin, actor=None, fields=USER_AUDITED)
     return admin, True
@@ -825,6 +826,19 @@ DEMO_ACCOUNTS = (
     ("staff_ningbo2", Role.STAFF, "NB"),
     ("cadre1", Role.CADRE, None),
 )
+# Each demo account's real name, shown on the pages (填报人, 审核人, the header). cadre1's is its
+# cadre record's (CADRE1_ID_NUMBER), set when the account is made.
+DEMO_NAMES = {
+    "admin": "系统管理员",
+    "staff_jinan": "刘建华",
+    "staff_heshan": "何志强",
+    "reviewer1": "周文静",
+    "reviewer2": "吴国栋",
+    "reviewer3": "郑丽萍",
+    "liaison1": "孙海燕",
+    "staff_ningbo": "陈晓东",
+    "staff_ningbo2": "林佳慧",
+}
 
 
 @register(
@@ -841,6 +855,7 @@ def load_accounts(ctx: DemoContext) -> str:
         user_create(
             actor=ctx.actor,
             username=username,
+            name=cadre.name if cadre is not None else DEMO_NAMES[username],
             password=ctx.password,
             roles=[role],
             units=[ctx.unit(scope)] if scope else [],

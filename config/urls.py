@@ -7,12 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitViewSet
-from core.api_views import JobViewSet, TokenView
+from core.api_views import JobViewSet, OwnTokenViewSet, TokenView
 from discipline.api import ClarificationViewSet, SanctionViewSet
 from fault_tolerance.api import CaseViewSet, CorrectionViewSet
 
 router = DefaultRouter()
 router.register("users", CadreUserViewSet, basename="user")
+router.register("auth/tokens", OwnTokenViewSet, basename="own-token")
 router.register("units", UnitViewSet, basename="unit")
 router.register("cadres", CadreViewSet, basename="cadre")
 router.register("appointments", AppointmentViewSet, basename="appointment")

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .audit import audit_create, audit_record, diff, snapshot
@@ -10,8 +10,25 @@ from .models import Role, User
 from .services import require_role
 
 # A cadre's own account is linked from the cadre record: cadres.accounts writes and audits it.
-USER_AUDITED = ("username", "first_name", "last_name", "email", "roles", "units", "is_active")
-_EDITABLE = ("username", "first_name", "last_name", "email", "roles", "is_active")
+USER_AUDITED = ("username", "name", "first_name", "last_name", "email", "roles", "units",
+                "is_active", "is_api_client")
+_EDITABLE = ("username", "name", "first_name", "last_name", "email", "roles", "is_active",
+             "is_api_client")
+
+
+def _save(user: User) -> None:
+    """Save, turning a lost race on the unique username into the same 400 that full_clean gives
+    when it sees the name taken: two requests may both pass full_clean, and only the database
+    knows which one won. Inside a savepoint, so the caller's transaction stays usable."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if User.objects.filter(username=user.username).exclude(pk=user.pk).exists():
+            raise ValidationError(
+                {"username": User._meta.get_field("username").error_messages["unique"]}
+            ) from None
+        raise
 
 
 def _check_roles(roles) -> list[str]:
@@ -35,7 +52,7 @@ def user_create(*, actor, password: str | None = None, units=None, **fields) -> 
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    _save(user)
     if units is not None:
         user.units.set(units)
     audit_create(obj=user, actor=actor, fields=USER_AUDITED)
@@ -60,7 +77,7 @@ def user_update(*, user: User, actor, password: str | None = None, units=None, *
         except ValidationError as exc:
             raise ValidationError({"password": exc.messages}) from None
         user.set_password(password)
-    user.save()
+    _save(user)
     if units is not None:
         user.units.set(units)
     changes = diff(before, snapshot(user, USER_AUDITED))

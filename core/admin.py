@@ -139,6 +139,10 @@ def _roles_field() -> forms.MultipleChoiceField:
 class DandangUserChangeForm(UserChangeForm):
     roles = _roles_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True  # the table allows blank only for old accounts
+
     class Meta(UserChangeForm.Meta):
         model = User
 
@@ -148,7 +152,11 @@ class DandangUserCreationForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "roles")
+        fields = ("username", "name", "roles")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
 
 
 @admin.register(User)
@@ -156,15 +164,20 @@ class DandangUserAdmin(AuditedModelAdmin, UserAdmin):
     form = DandangUserChangeForm
     add_form = DandangUserCreationForm
     audited_fields = USER_AUDITED
-    list_display = ("username", "last_name", "first_name", "role_labels", "is_active", "last_login")
+    list_display = ("username", "name", "role_labels", "is_active", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser")
-    search_fields = ("username", "first_name", "last_name", "email")
+    search_fields = ("username", "name", "first_name", "last_name", "email")
     # A city has 2,000 units and 100,000 cadres: choose them by search, never from a full list.
     # (A cadre's own account is linked from the cadre record, through the users/ API.)
     autocomplete_fields = ("units",)
-    fieldsets = UserAdmin.fieldsets + ((_("担当：角色与管辖范围"), {"fields": ("roles", "units")}),)
+    fieldsets = (
+        (None, {"fields": ("username", "name", "password")}),
+        *UserAdmin.fieldsets[1:],
+        (_("担当：角色与管辖范围"), {"fields": ("roles", "units", "is_api_client")}),
+    )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "roles")}),
+        (None, {"classes": ("wide",),
+                "fields": ("username", "name", "password1", "password2", "roles")}),
     )
     show_full_result_count = False
 

@@ -4,6 +4,7 @@ services, and the scoped unit field."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -11,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from . import history
 from .errors import Conflict, PayloadTooLarge
@@ -32,7 +34,7 @@ def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc, context):
-    """Map the domain's errors: ValidationError 400, Conflict 409, too large 413,
+    """Map the domain's errors: ValidationError 400, Conflict and IntegrityError 409, too large 413,
     PermissionDenied 403, Http404 404. Nothing a client sends should become a 500."""
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_to_drf(exc), status=status.HTTP_400_BAD_REQUEST)
@@ -43,6 +45,14 @@ def exception_handler(exc, context):
     if isinstance(exc, (PayloadTooLarge, RequestDataTooBig)):
         message = getattr(exc, "message", None) or _("上传内容过大。")
         return Response({"detail": message}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, IntegrityError):
+        # The last guard: a unique constraint that a service did not turn into a field's 400
+        # (two requests racing past the same check) is a conflict, answered as JSON, never a 500.
+        set_rollback()
+        return Response(
+            {"detail": _("与已有记录冲突（可能刚被他人保存），请刷新后重试。")},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoPermissionDenied) and not isinstance(exc, PermissionDenied):
         exc = PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -1,19 +1,22 @@
 """REST endpoints owned by core: users (administrators), jobs, tokens."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from knox.models import AuthToken
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from . import accounts, jobs
 from .api import HistoryMixin, IsAdmin
+from .authentication import lockout_response, token_ttl
 from .models import Job, Role, User
 
 
@@ -23,14 +26,37 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "first_name", "last_name", "email", "roles", "units",
-                  "is_active", "last_login"]  # cadres.accounts adds `cadre`
+        fields = [
+            "id",
+            "username",
+            "name",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "roles",
+            "units",
+            "is_active",
+            "is_api_client",
+            "last_login",
+        ]  # cadres.accounts adds `cadre`
         read_only_fields = ["last_login"]
-        extra_kwargs = {"username": {"validators": []}}
+        # `name` (the person's real name) is required here, as in the admin's form; the table
+        # allows it blank only for accounts made before it existed (display_name falls back).
+        extra_kwargs = {
+            "username": {"validators": []},
+            "name": {"required": True, "allow_blank": False},
+        }
 
 
-class UserViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = UserSerializer
     permission_classes = [IsAdmin]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -100,18 +126,100 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
 
 
-class TokenSerializer(AuthTokenSerializer):
+class TokenSerializer(serializers.Serializer):
     # No longer than a username can be: django-axes records a failed attempt's username in a
     # 255-character column, which PostgreSQL would refuse with a 500.
-    username = serializers.CharField(label=_("用户名"), write_only=True,
-                                     max_length=User._meta.get_field("username").max_length)
+    username = serializers.CharField(
+        label=_("用户名"), write_only=True, max_length=User._meta.get_field("username").max_length
+    )
+    password = serializers.CharField(
+        label=_("密码"), write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+    def validate(self, attrs):
+        from django.contrib.auth import authenticate
+
+        user = authenticate(
+            request=self.context["request"], username=attrs["username"], password=attrs["password"]
+        )
+        if user is None:
+            raise serializers.ValidationError(_("用户名或密码不正确。"), code="authorization")
+        attrs["user"] = user
+        return attrs
 
 
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}."""
+class TokenAnswerSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text=_("访问令牌：之后的请求带上 `Authorization: Token <token>`。")
+    )
+    expiry = serializers.DateTimeField(help_text=_("令牌的失效时间。"))
 
+
+class TokenView(APIView):
+    """POST {"username", "password"} → {"token", "expiry"}: a new token, one per call (one per
+    client), expiring after TOKEN_TTL (API_CLIENT_TOKEN_TTL for accounts marked as API clients).
+    A (username, address) pair locked out by too many failures, or a username being guessed
+    from many addresses, is 429 with Retry-After."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
     serializer_class = TokenSerializer
 
     def get_parsers(self):
-        # The project's parsers (core.parsers), not the three DRF's ObtainAuthToken pins.
         return [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
+
+    @extend_schema(
+        request=TokenSerializer,
+        responses={200: TokenAnswerSerializer, 400: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        serializer = TokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request, credentials=request.data)
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        user = serializer.validated_data["user"]
+        # Tokens that have run out are deleted when their owner signs in again.
+        user.auth_token_set.filter(expiry__lte=timezone.now()).delete()
+        instance, token = AuthToken.objects.create(user=user, expiry=token_ttl(user))
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class OwnTokenSerializer(serializers.ModelSerializer):
+    id = serializers.SerializerMethodField(help_text=_("令牌编号（不是令牌本身）。"))
+    current = serializers.SerializerMethodField(help_text=_("是否为本次请求所用的令牌。"))
+
+    class Meta:
+        model = AuthToken
+        fields = ["id", "created", "expiry", "current"]
+
+    def get_id(self, token) -> str:
+        return token.digest[:TOKEN_ID_LENGTH]
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context["request"], "auth", None)
+        return isinstance(auth, AuthToken) and auth.digest == token.digest
+
+
+# A token's public id: the start of its digest, never the token or its key.
+TOKEN_ID_LENGTH = 16
+
+
+class OwnTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """auth/tokens/: the caller's own unexpired tokens; DELETE auth/tokens/{id}/ revokes one."""
+
+    serializer_class = OwnTokenSerializer
+    pagination_class = None
+    lookup_value_regex = f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}"
+
+    def get_queryset(self):
+        return AuthToken.objects.filter(user=self.request.user, expiry__gt=timezone.now()).order_by(
+            "-created"
+        )
+
+    def get_object(self):
+        token = self.get_queryset().filter(digest__startswith=self.kwargs["pk"]).first()
+        if token is None:
+            raise Http404
+        return token

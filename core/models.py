@@ -87,6 +87,17 @@ class Unit(models.Model):
 class User(AbstractUser):
     """An account. Its roles say what it may do; its units (and all below them) what it may see."""
 
+    # The person's real name (API.md users/ `name`): pages show it, the login name only where none
+    # is recorded (display_name). Blank is allowed in the table for accounts made before it existed;
+    # the API and the admin's forms require it.
+    name = models.CharField(_("姓名"), max_length=150, blank=True)
+    # A program's account (an integration, a nightly export): its tokens live longer
+    # (REST_KNOX_API_CLIENT_TOKEN_TTL) than a person's (REST_KNOX["TOKEN_TTL"]).
+    is_api_client = models.BooleanField(
+        _("接口客户端"),
+        default=False,
+        help_text=_("供其他系统调用接口的账号，其访问令牌有效期较长。"),
+    )
     roles = models.JSONField(_("角色"), default=list, blank=True)
     units = models.ManyToManyField(
         Unit, verbose_name=_("管辖单位"), blank=True, related_name="scoped_users"
@@ -104,7 +115,29 @@ class User(AbstractUser):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "roles" in update_fields:
             kwargs["update_fields"] = {*update_fields, "is_staff"}
+        # set_password() keeps the raw password until the save; Django's own rehash on login
+        # clears it first, so only a real change counts. Wherever the change comes from (the API,
+        # the admin, `changepassword`), a new password or a deactivation ends every API token
+        # (knox's AuthToken, reached by its reverse name: core imports no token model).
+        revoke_tokens = self.pk is not None and (
+            getattr(self, "_password", None) is not None or not self.is_active
+        )
         super().save(*args, **kwargs)
+        if revoke_tokens:
+            self.auth_token_set.all().delete()
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_full_name(self) -> str:
+        # The recorded real name first; for accounts made before it, the family name then the
+        # given name, the Chinese order (as the header used to show them).
+        return self.name or f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        """The real name for pages; the login name only where none is recorded."""
+        return self.get_full_name() or self.username
 
     def has_perm(self, perm, obj=None) -> bool:
         return self.is_admin or super().has_perm(perm, obj)

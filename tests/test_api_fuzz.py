@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 
@@ -96,7 +96,7 @@ def fuzz_data(tree):
     )
     job = Job.objects.create(kind="fuzz", created_by=user)
     return {
-        "token": Token.objects.create(user=user).key,
+        "token": AuthToken.objects.create(user=user)[1],
         "ids": {
             "units": tree["street"].pk,
             "cadres": cadre.pk,

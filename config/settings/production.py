@@ -1,14 +1,14 @@
 """Production: docker compose. SECRET_KEY and DATABASE_URL must be set."""
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
 if SECRET_KEY in ("", "dev-insecure-key-change-me"):  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
-SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "true") == "true"
+# Read like every other flag (env_bool): "True", "1", "yes" and "on" all mean on. Secure is the
+# default; only an explicit "false"/"0"/"no" (a plain-HTTP trial behind no proxy) turns it off.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)  # noqa: F405
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -30,7 +30,7 @@ def cadre_payload(unit, **overrides):
 class TestAuth:
     def test_token_obtained_and_used(self, api, staff_user, cadre_in_street):
         response = api.post("/api/v1/auth/token/", {"username": "staff1", "password": "pass-Word-123"}, format="json")
-        assert response.status_code == 200 and set(response.json()) == {"token"}
+        assert response.status_code == 200 and set(response.json()) == {"token", "expiry"}
         api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         assert api.get("/api/v1/cadres/").json()["count"] == 1
 
@@ -187,7 +187,7 @@ class TestUnitsAndUsers:
     def test_users_endpoint_is_for_administrators(self, as_user, staff_user, admin_user, tree):
         assert as_user(staff_user).get("/api/v1/users/").status_code == 403
         api = as_user(admin_user)
-        response = api.post("/api/v1/users/", {"username": "reviewer9", "password": "Str0ng-pass-9",
+        response = api.post("/api/v1/users/", {"username": "reviewer9", "name": "王审核", "password": "Str0ng-pass-9",
                                                "roles": ["reviewer"], "units": [tree["district"].id]}, format="json")
         assert response.status_code == 201, response.json()
         body = response.json()

@@ -3,7 +3,7 @@ browsers, and API calls made with a session, keep every check they had."""
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from ..factories import CadreFactory
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def token(staff_user):
-    return Token.objects.create(user=staff_user).key
+    return AuthToken.objects.create(user=staff_user)[1]
 
 
 def test_a_token_call_answers_without_touching_a_session(token, tree, staff_user):

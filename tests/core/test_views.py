@@ -206,7 +206,7 @@ def test_admin_add_of_a_cadre_is_audited(client, superuser, tree):
 def test_admin_adds_a_user_with_roles_and_it_is_audited(client, superuser):
     client.force_login(superuser)
     response = client.post("/admin/core/user/add/", {
-        "username": "liaison9", "password1": "Long-enough-pass-9", "password2": "Long-enough-pass-9",
+        "username": "liaison9", "name": "钱联络", "password1": "Long-enough-pass-9", "password2": "Long-enough-pass-9",
         "roles": ["liaison"]})
     assert response.status_code == 302, _text(response)
     user = User.objects.get(username="liaison9")
@@ -233,7 +233,7 @@ def test_admin_role_changes_on_a_user_are_audited(client, superuser, staff_user,
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "last_login", "date_joined")}
     data.update({
-        "username": "staff1", "roles": ["staff", "reviewer"], "units": [tree["district"].pk, tree["other"].pk],
+        "username": "staff1", "name": "李科员", "roles": ["staff", "reviewer"], "units": [tree["district"].pk, tree["other"].pk],
         "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00",
         "groups": [], "user_permissions": [], "cadre": "",
     })

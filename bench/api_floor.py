@@ -216,6 +216,14 @@ def credentials(database_url: str) -> tuple[str, str]:
     return token.key, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def floor_dsn(database_url: str) -> str:
+    """The libpq DSN of a DATABASE_URL, for the floor's psycopg2 connection."""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(database_url)
+    return f"dbname={cfg['NAME']} user={cfg['USER']} host={cfg['HOST']} port={cfg['PORT'] or 5432}"
+
+
 def main(argv=None) -> int:
     import argparse
 
@@ -234,10 +242,7 @@ def main(argv=None) -> int:
         return 2
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     token, session = credentials(url)
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    dsn = f"dbname={cfg['NAME']} user={cfg['USER']} host={cfg['HOST']} port={cfg['PORT'] or 5432}"
+    dsn = floor_dsn(url)
     django_env = {
         "DATABASE_URL": url,
         "DEBUG": "false",

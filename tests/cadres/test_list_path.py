@@ -112,3 +112,30 @@ def test_page_rows_markup_is_what_format_html_join_gives(tree):
     assert html == expected
     assert "<b>" not in html and "&lt;script&gt;" in html
     assert hasattr(html, "__html__")  # safe: the template must not escape it again
+
+
+def _filters_html(response) -> str:
+    page = response.content.decode()
+    return page[
+        page.index('<div class="filters-row">') : page.index('<div class="filters-actions">')
+    ]
+
+
+def test_the_empty_filters_are_rendered_once_per_language_and_never_for_a_bound_form(
+    client, staff_user, tree
+):
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    cache.clear()
+    client.force_login(staff_user)
+    first = _filters_html(client.get("/cadres/"))
+    assert 'name="status"' in first and "selected" in first  # "全部" chosen
+    assert first == _filters_html(client.get("/cadres/"))  # the kept copy, the same markup
+    assert cache.get(make_template_fragment_key("cadre_list_filters", ["zh-hans"])) is not None
+    bound = _filters_html(client.get("/cadres/", {"status": "retired", "q": "王<"}))
+    assert '<option value="retired" selected>' in bound and 'value="王&lt;"' in bound
+    assert first == _filters_html(client.get("/cadres/?page=1"))  # bound to no filter: the same
+    client.cookies["django_language"] = "en"
+    english = _filters_html(client.get("/cadres/"))
+    assert english != first and "全部" not in english

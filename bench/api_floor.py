@@ -9,6 +9,7 @@ workers, against the same database. Then the real API (a token) and the real HTM
 session) are driven the same way, and the table gives req/s, p50, p95, p99 and the ratio to the
 floor in the same run. Needs wrk (`make bench` installs it) and a loaded bench database."""
 
+import contextlib
 import hashlib
 import json
 import os
@@ -133,7 +134,7 @@ def _wait_for(port: int, path: str, headers: dict, timeout: float = 30) -> None:
 class Gunicorn:
     """gunicorn serving `app` on a free port, stopped (by its own pid) on exit."""
 
-    def __init__(self, app: str, *, workers: int, env: dict):
+    def __init__(self, app: str, *, workers: int, env: dict, threads: int = 1, chdir=None):
         self.port = _free_port()
         self.process = subprocess.Popen(
             [
@@ -143,12 +144,14 @@ class Gunicorn:
                 app,
                 "--workers",
                 str(workers),
+                "--threads",
+                str(threads),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
                 "--chdir",
-                str(ROOT),
+                str(chdir or ROOT),
             ],
             env={**os.environ, **env},
         )
@@ -201,6 +204,20 @@ def wrk(url: str, *, clients: int, duration: int, headers: dict) -> dict:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _combined(slices: list[dict], seconds: int) -> dict:
+    """One figure from a target's slices: req/s over all of them; latency percentiles as the
+    median of the slices' (wrk reports percentiles, not the samples to merge)."""
+    import statistics
+
+    total = sum(r["requests"] for r in slices)
+    return {
+        "rps": total / (seconds * len(slices)),
+        "requests": total,
+        "errors": sum(r["errors"] for r in slices),
+        **{p: statistics.median(r[p] for r in slices) for p in ("p50", "p95", "p99")},
+    }
+
+
 def credentials(database_url: str) -> tuple[str, str]:
     """A token and a session cookie for the bench administrator (made in this process)."""
     from bench.common import BENCH_ADMIN, setup_django
@@ -219,6 +236,14 @@ def credentials(database_url: str) -> tuple[str, str]:
     return token, client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def floor_dsn(database_url: str) -> str:
+    """The libpq DSN of a DATABASE_URL, for the floor's psycopg2 connection."""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(database_url)
+    return f"dbname={cfg['NAME']} user={cfg['USER']} host={cfg['HOST']} port={cfg['PORT'] or 5432}"
+
+
 def main(argv=None) -> int:
     import argparse
 
@@ -229,6 +254,15 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 16])
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="another checkout (git archive of an older commit): its API and page join the run",
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="slices a run is cut into")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn --threads (above 1: gthread workers)"
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print(
@@ -237,10 +271,7 @@ def main(argv=None) -> int:
         return 2
     url = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     token, session = credentials(url)
-    import dj_database_url
-
-    cfg = dj_database_url.parse(url)
-    dsn = f"dbname={cfg['NAME']} user={cfg['USER']} host={cfg['HOST']} port={cfg['PORT'] or 5432}"
+    dsn = floor_dsn(url)
     django_env = {
         "DATABASE_URL": url,
         "DEBUG": "false",
@@ -272,16 +303,39 @@ def main(argv=None) -> int:
             {"Cookie": f"sessionid={session}"},
         ),
     ]
-    results = {}
-    for label, app, env, path, headers in targets:
-        with Gunicorn(app, workers=args.workers, env=env) as server:
-            _wait_for(server.port, path, headers)
-            target = f"http://127.0.0.1:{server.port}{path}"
-            wrk(target, clients=4, duration=2, headers=headers)  # warm every worker
-            for clients in args.clients:
-                results[label, clients] = wrk(
-                    target, clients=clients, duration=args.duration, headers=headers
+    if args.baseline:
+        for label, app, env, path, headers in targets[1:]:
+            targets.append(
+                (f"{label} (baseline)", app, env, path, headers, Path(args.baseline).resolve())
+            )
+    # All three servers run at once (idle workers cost nothing) and wrk visits them in turn, a
+    # slice of --duration / --rounds each, round after round: on a machine shared with other work
+    # the load moves within a minute, and a ratio taken minutes apart measures the load instead.
+    slice_seconds = max(1, round(args.duration / args.rounds))
+    runs = {}
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for label, app, env, path, headers, *chdir in targets:
+            server = stack.enter_context(
+                Gunicorn(
+                    app,
+                    workers=args.workers,
+                    threads=args.threads,
+                    env=env,
+                    chdir=chdir[0] if chdir else None,
                 )
+            )
+            _wait_for(server.port, path, headers)
+            servers[label] = (f"http://127.0.0.1:{server.port}{path}", headers)
+            wrk(servers[label][0], clients=4, duration=2, headers=headers)  # warm every worker
+        for clients in args.clients:
+            for _ in range(args.rounds):
+                for label, *_rest in targets:
+                    target, headers = servers[label]
+                    runs.setdefault((label, clients), []).append(
+                        wrk(target, clients=clients, duration=slice_seconds, headers=headers)
+                    )
+    results = {key: _combined(slices, slice_seconds) for key, slices in runs.items()}
     rows = []
     for clients in args.clients:
         floor = results["floor (raw SQL)", clients]["rps"]
@@ -300,8 +354,9 @@ def main(argv=None) -> int:
                 )
             )
     print(
-        f"\n{time.strftime('%Y-%m-%d %H:%M')}  gunicorn --workers {args.workers}, wrk "
-        f"{args.duration} s a run, {os.cpu_count()} CPUs, load average "
+        f"\n{time.strftime('%Y-%m-%d %H:%M')}  gunicorn --workers {args.workers} --threads "
+        f"{args.threads}, wrk {args.duration} s a run in {args.rounds} interleaved slices, "
+        f"{os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.2f}"
     )
     print_table(

@@ -1,13 +1,15 @@
 """HTML views for units and cadres. Reads go through cadres.selectors (scoped: anything
 outside the user's scope is 404), writes through cadres.services (core.views.ServiceFormView)."""
 
+from html import escape
 from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.input import MAX_ID
@@ -144,8 +146,8 @@ class CadreRow(NamedTuple):
     COLUMNS = ("id", "name", "is_reserve", "gender", "birth_date", "unit__name", "position_title",
                "post_level", "status", "id_number")
 
-    # The table's rows in one format_html_join: the template language spent ~0.1 ms a row on
-    # them, half of the page's time. Same markup as the template had; format_html escapes.
+    # The table's rows in one string, not the template language, which spent ~0.1 ms a row on
+    # them, half of the page's time. Same markup as the template had, every value escaped.
     ROW_HTML = (
         '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
         '<td>{}</td><td><span class="status status-{}">{}</span></td><td class="mono">{}</td></tr>'
@@ -153,12 +155,17 @@ class CadreRow(NamedTuple):
 
     @classmethod
     def html(cls, rows: list["CadreRow"]) -> str:
+        """The rows' markup, every value escaped. html.escape on the plain strings is what
+        format_html_join does to each, without its lazy-aware wrappers (a fifth of the page)."""
         reserve = format_html(' <span class="tag tag-accent">{}</span>', _("后备"))
-        return format_html_join("\n", cls.ROW_HTML, (
-            (r.url, r.name, reserve if r.is_reserve else "", r.gender,
-             f"{r.birth_date.year}.{r.birth_date.month:02d}" if r.birth_date else "",
-             r.unit_name, r.position_title or "—", r.post_level, r.status_value, r.status,
-             r.id_number_masked)
+        row_html = cls.ROW_HTML.format
+        return mark_safe("\n".join(  # noqa: S308 -- every value below is escaped
+            row_html(
+                escape(r.url), escape(r.name), reserve if r.is_reserve else "", escape(r.gender),
+                f"{r.birth_date.year}.{r.birth_date.month:02d}" if r.birth_date else "",
+                escape(r.unit_name), escape(r.position_title or "—"), escape(r.post_level),
+                escape(r.status_value), escape(r.status), escape(r.id_number_masked),
+            )
             for r in rows
         ))
 

@@ -135,3 +135,18 @@ def test_celery_runs_tasks_in_process_exactly_when_there_is_no_redis_url(redis_u
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
+
+
+@pytest.mark.parametrize("env, expected", [({}, 60), ({"CONN_MAX_AGE": "0"}, 0)])
+def test_production_keeps_database_connections_unless_told_otherwise(env, expected):
+    code = (
+        "import json; from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    environ = {k: v for k, v in os.environ.items() if k != "CONN_MAX_AGE"}
+    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings.production",
+                   SECRET_KEY="a-production-secret-for-this-test")
+    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
+                         env=environ, cwd=BASE_DIR, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [expected, True]

@@ -33,7 +33,7 @@ def is_api_request(request) -> bool:
 
 
 def check_database() -> str:
-    """"ok", or a short reason; asks every configured database."""
+    """ "ok", or a short reason; asks every configured database."""
     for alias in connections:
         try:
             with connections[alias].cursor() as cursor:
@@ -45,7 +45,7 @@ def check_database() -> str:
 
 
 def check_broker() -> str | None:
-    """"ok" or "unreachable" for the Celery broker; None where none is configured (tasks run
+    """ "ok" or "unreachable" for the Celery broker; None where none is configured (tasks run
     in-process without REDIS_URL)."""
     url = settings.REDIS_URL
     if not url:
@@ -107,8 +107,12 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         # DRF copies an API token's user onto the Django request, so this sees both kinds.
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+        except DATABASE_UNAVAILABLE:
+            signed_in = True  # unknown: the safe answer is not to cache it
+        if signed_in:
             add_never_cache_headers(response)
         return response
 
@@ -120,8 +124,9 @@ def database_unavailable_response(request) -> HttpResponse:
     """503: JSON {"detail": ...} for the API, the Chinese 503 page for browsers."""
     message = database_unavailable_message()
     if is_api_request(request):
-        response = JsonResponse({"detail": message}, status=503,
-                                json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {"detail": message}, status=503, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         # Rendered without a RequestContext: its context processors would ask the database
         # for the user, which is what just failed.
@@ -142,7 +147,10 @@ def server_error(request, *args, **kwargs):
     if isinstance(exc, DATABASE_UNAVAILABLE):
         return database_unavailable_response(request)
     if is_api_request(request):
-        return JsonResponse({"detail": _("服务器处理请求时出错，已记录。请稍后再试。")},
-                            status=500, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"detail": _("服务器处理请求时出错，已记录。请稍后再试。")},
+            status=500,
+            json_dumps_params={"ensure_ascii": False},
+        )
     html = loader.get_template("500.html").render()
     return HttpResponse(html, status=500, content_type="text/html; charset=utf-8")

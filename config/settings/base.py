@@ -62,10 +62,10 @@ MIDDLEWARE = [
     "core.transport.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     # After WhiteNoise, so static files keep their cache headers: every other answer to a
     # signed-in user is Cache-Control: no-store.
     "core.transport.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
     "core.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -16,8 +16,8 @@ from . import history
 from .errors import Conflict, PayloadTooLarge
 from .input import nul_fields, nul_message
 from .models import AuditEntry, Role
-from .transport import DATABASE_UNAVAILABLE, RETRY_AFTER, database_unavailable_message
 from .scoping import unit_scope
+from .transport import DATABASE_UNAVAILABLE, RETRY_AFTER, database_unavailable_message
 
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
@@ -34,7 +34,8 @@ def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
 
 def exception_handler(exc, context):
     """Map the domain's errors: ValidationError 400, Conflict 409, too large 413,
-    PermissionDenied 403, Http404 404, a database that cannot answer 503. Nothing a client sends should become a 500."""
+    PermissionDenied 403, Http404 404, a database that cannot answer 503. Nothing a client
+    sends should become a 500."""
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_to_drf(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):

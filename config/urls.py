@@ -24,6 +24,10 @@ router.register("sanctions", SanctionViewSet, basename="sanction")
 
 # A database that cannot answer is a 503 (JSON in the API, a Chinese page in the browser).
 handler500 = "core.transport.server_error"
+# Under /api/ Django's own refusals (an unknown path, a request refused before DRF) are JSON.
+handler400 = "core.transport.bad_request"
+handler403 = "core.transport.permission_denied"
+handler404 = "core.transport.page_not_found"
 
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),

@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -154,3 +155,29 @@ def server_error(request, *args, **kwargs):
         )
     html = loader.get_template("500.html").render()
     return HttpResponse(html, status=500, content_type="text/html; charset=utf-8")
+
+
+# ---------------------------------------------------------------- other errors outside DRF
+
+
+def _api_json_or(page_view, status: int, message):
+    """handler400/403/404: JSON {"detail": ...} under /api/ (a path the router does not know,
+    a request Django refuses before DRF runs), Django's page elsewhere."""
+
+    def view(request, exception=None):
+        if is_api_request(request):
+            return JsonResponse(
+                {"detail": str(message())}, status=status, json_dumps_params={"ensure_ascii": False}
+            )
+        return page_view(request, exception)
+
+    return view
+
+
+bad_request = _api_json_or(lambda r, e: defaults.bad_request(r, e), 400, lambda: _("请求有误。"))
+permission_denied = _api_json_or(
+    lambda r, e: defaults.permission_denied(r, e), 403, lambda: _("您没有执行该操作的权限。")
+)
+page_not_found = _api_json_or(
+    lambda r, e: defaults.page_not_found(r, e), 404, lambda: _("未找到。")
+)

@@ -4,7 +4,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.settings import api_settings
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
 from core.api_views import UserSerializer, UserViewSet
@@ -88,11 +87,9 @@ _LIST_COLUMNS = (
     "education", "unit_id", "unit__name", "position_title", "post_level", "rank", "rank_since",
     "status", "is_reserve", "is_representative", "tags", "created_at", "updated_at",
 )
-_DATE_FORMAT = api_settings.DATE_FORMAT
-
-
 def _date(value):
-    return None if value is None else value.strftime(_DATE_FORMAT)
+    # As DRF's DateField writes it under DATE_FORMAT "iso-8601": YYYY-MM-DD, the year padded.
+    return None if value is None else value.isoformat()
 
 
 def cadre_list_rows(rows) -> list[dict]:

@@ -33,6 +33,7 @@ DESCRIPTIONS = {
     404: "对象不存在或不在可见范围内",
     409: "对象当前状态不允许此操作",
     413: "请求内容过大",
+    415: "不支持的请求内容类型（Content-Type）",
     503: "数据库或消息队列暂时无法访问，稍后重试",
 }
 
@@ -51,12 +52,13 @@ class AutoSchema(SpectacularAutoSchema):
         statuses = [400, 503]
         if not public:
             statuses += [401, 403]
-        if "{" in self.path:
+        # A detail route's object, or a list's page past the end (?page=99).
+        if "{" in self.path or (method == "GET" and self._is_list_view()):
             statuses.append(404)
         if method in ("POST", "PUT", "PATCH", "DELETE") and not public:
             statuses.append(409)
         if method in ("POST", "PUT", "PATCH"):
-            statuses.append(413)
+            statuses += [413, 415]
         return sorted(statuses)
 
     def _get_response_bodies(self, direction="response"):

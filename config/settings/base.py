@@ -185,7 +185,8 @@ REST_FRAMEWORK = {
     # drf-spectacular's, documenting every error status an operation can answer (core.schema).
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DATE_FORMAT": "%Y-%m-%d",
+    # ISO 8601 (YYYY-MM-DD): strftime's %Y would write the year 295 as "295", not "0295".
+    "DATE_FORMAT": "iso-8601",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
 }
 SPECTACULAR_SETTINGS = {

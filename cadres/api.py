@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
+from core.api_filters import refuse_empty_filter_values
 from core.api_views import UserSerializer, UserViewSet
 from core.models import Role
 from core.timeline import cadre_timeline
@@ -196,6 +197,7 @@ class CadreViewSet(
     def list(self, request, *args, **kwargs):
         """The same answer as the generic list, with less work: filters go to the selector once,
         the count comes from selectors.cadre_count, rows from .values() (cadre_list_rows)."""
+        refuse_empty_filter_values(CadreFilter, request.query_params)  # as the backend does
         cadres, count = selectors.cadre_list_counted(user=request.user, filters=request.query_params)
         rows = cadres.values(*_LIST_COLUMNS)
         page = self.paginator.paginate_queryset(rows, request, view=self, count=count)

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.settings import api_settings
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
+from core.api_filters import refuse_empty_filter_values
 from core.api_views import UserSerializer, UserViewSet
 from core.models import Role
 from core.timeline import cadre_timeline
@@ -89,11 +89,9 @@ _LIST_COLUMNS = (
     "education", "unit_id", "unit__name", "position_title", "post_level", "rank", "rank_since",
     "status", "is_reserve", "is_representative", "tags", "created_at", "updated_at",
 )
-_DATE_FORMAT = api_settings.DATE_FORMAT
-
-
 def _date(value):
-    return None if value is None else value.strftime(_DATE_FORMAT)
+    # As DRF's DateField writes it under DATE_FORMAT "iso-8601": YYYY-MM-DD, the year padded.
+    return None if value is None else value.isoformat()
 
 
 def cadre_list_rows(rows) -> list[dict]:
@@ -200,6 +198,7 @@ class CadreViewSet(
     def list(self, request, *args, **kwargs):
         """The same answer as the generic list, with less work: filters go to the selector once,
         the count comes from selectors.cadre_count, rows from .values() (cadre_list_rows)."""
+        refuse_empty_filter_values(CadreFilter, request.query_params)  # as the backend does
         cadres, count = selectors.cadre_list_counted(user=request.user, filters=request.query_params)
         rows = cadres.values(*_LIST_COLUMNS)
         page = self.paginator.paginate_queryset(rows, request, view=self, count=count)

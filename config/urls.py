@@ -3,7 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitViewSet
@@ -23,11 +23,19 @@ router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 
+# A database that cannot answer is a 503 (JSON in the API, a Chinese page in the browser).
+handler500 = "core.transport.server_error"
+# Under /api/ Django's own refusals (an unknown path, a request refused before DRF) are JSON.
+handler400 = "core.transport.bad_request"
+handler403 = "core.transport.permission_denied"
+handler404 = "core.transport.page_not_found"
+
 urlpatterns = [
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's settings as a script file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     # Units moved to core (the organization tree): old admin bookmarks still arrive.
     re_path(r"^admin/cadres/unit/(?P<rest>.*)$",
             RedirectView.as_view(url="/admin/core/unit/%(rest)s", query_string=True)),

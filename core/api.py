@@ -19,6 +19,7 @@ from .errors import Conflict, PayloadTooLarge
 from .input import nul_fields, nul_message
 from .models import AuditEntry, Role
 from .scoping import unit_scope
+from .transport import DATABASE_UNAVAILABLE, RETRY_AFTER, database_unavailable_message
 
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
@@ -34,8 +35,9 @@ def _django_validation_to_drf(exc: DjangoValidationError) -> dict | list:
 
 
 def exception_handler(exc, context):
-    """Map the domain's errors: ValidationError 400, Conflict and IntegrityError 409, too large 413,
-    PermissionDenied 403, Http404 404. Nothing a client sends should become a 500."""
+    """Map the domain's errors: ValidationError 400, Conflict and IntegrityError 409, too large
+    413, PermissionDenied 403, Http404 404, a database that cannot answer 503. Nothing a client
+    sends should become a 500."""
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_to_drf(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
@@ -53,6 +55,13 @@ def exception_handler(exc, context):
             {"detail": _("与已有记录冲突（可能刚被他人保存），请刷新后重试。")},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        # The database cannot answer (down, restarting, connections exhausted): 503, not a
+        # 500 HTML page. DRF rolls back the request's atomic block as for any handled error.
+        response = Response({"detail": database_unavailable_message()},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     if isinstance(exc, DjangoPermissionDenied) and not isinstance(exc, PermissionDenied):
         exc = PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -36,8 +38,10 @@ class DeferredJoinPaginator(Paginator):
         if not isinstance(qs, QuerySet):
             return False
         query = qs.query
-        return not (query.distinct or query.combinator or query.is_sliced or query.is_empty()) and \
-            connections[qs.db].features.allow_sliced_subqueries_with_in
+        return (
+            not (query.distinct or query.combinator or query.is_sliced or query.is_empty())
+            and connections[qs.db].features.allow_sliced_subqueries_with_in
+        )
 
 
 class Pagination(PageNumberPagination):
@@ -47,6 +51,32 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """The default, or ?page_size= as a whole number from 1 (more than 200 gives 200). DRF
+        falls back to the default on anything else; here `page_size=null` or `=abc` is 400."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw.strip())
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("每页条数须为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None, *, count: int | None = None):
         """DRF's, passing a count the view already knows on to the paginator."""

@@ -199,6 +199,11 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/tolerance-cases/{attachment.case_id}/attachments/{attachment.pk}/"
 
 
+class AttachmentDescriptionInput(serializers.Serializer):
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                        default="")
+
+
 class PanelInput(serializers.Serializer):
     reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
 
@@ -266,8 +271,12 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         case = self.get_object()
         if request.method == "POST":
             upload = request.FILES.get("file")
+            # The description is held to the schema (at most 200 characters, 400 beyond), not
+            # cut short in silence; the file is checked by the service.
+            checked = AttachmentDescriptionInput(data=request.data)
+            checked.is_valid(raise_exception=True)
             attachment = services.attachment_add(case=case, actor=request.user, upload=upload,
-                                                 description=request.data.get("description", ""))
+                                                 description=checked.validated_data["description"])
             return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
         page = self.paginate_queryset(case.attachments.select_related("uploaded_by").order_by("id"))
         return self.get_paginated_response(AttachmentSerializer(page, many=True).data)

@@ -245,3 +245,36 @@ def test_the_dockerfile_builds_the_project_as_a_non_root_user():
     assert users and users[-1] not in ("root", "0")
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".git", ".venv", ".env", "db.sqlite3*"} <= set(ignored)
+
+
+def test_the_web_healthcheck_asks_healthz_which_checks_the_database_and_broker():
+    probe = SERVICES["web"]["healthcheck"]["test"]
+    assert "http://127.0.0.1:8000/healthz" in probe[-1]
+
+
+def test_check_deploy_with_the_production_settings_is_clean():
+    """Each warning the production settings silence is explained beside SILENCED_SYSTEM_CHECKS."""
+    outside = ("DJANGO_", "DATABASE_", "REDIS_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(outside)}
+    env.update(env_example(), SECRET_KEY="x7Kq2vN9pLm4Rt8Wz1Yb6Hc3Jf5Gd0Sa-uEiOoPqXrTyVwZnMkLjB")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_production_sends_hsts_and_redirects_plain_http():
+    code = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps([settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+                  settings.SECURE_SSL_REDIRECT, list(settings.SECURE_PROXY_SSL_HEADER)]))
+"""
+    done = run_with_example_env(code, SECRET_KEY="a-test-secret-that-is-long-enough-for-this-check")
+    assert done.returncode == 0, done.stderr
+    hsts, subdomains, redirect, proxy = json.loads(done.stdout.strip().splitlines()[-1])
+    assert hsts >= 365 * 24 * 3600 and subdomains and redirect
+    assert proxy == ["HTTP_X_FORWARDED_PROTO", "https"]

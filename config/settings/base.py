@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "knox",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI's files served by the project (/api/docs/ works offline, no CDN).
+    "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "axes",
     "core",
@@ -54,8 +58,15 @@ INSTALLED_APPS = [
 # middleware are those classes, stepping aside for token-authenticated
 # API calls (a program with a key has none of what they keep); browsers get them all as before.
 MIDDLEWARE = [
+    # /healthz first: a container's own probe is neither refused by ALLOWED_HOSTS nor
+    # redirected to HTTPS (core.transport).
+    "core.transport.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After WhiteNoise, so static files keep their cache headers: every other answer to a
+    # signed-in user is Cache-Control: no-store.
+    "core.transport.NoStoreMiddleware",
     "core.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +105,11 @@ def database_from_env() -> dict:
     concurrent requests wait for one another instead of failing: WAL, a busy
     timeout, and transactions that take the write lock when they begin."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    # Health checks: a persistent connection the database dropped (a restart, a failover) is
+    # found at the next request's start and reopened, instead of failing that request.
+    config = dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -190,13 +205,21 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # django-filter's, for lists only, refusing an empty filter value (core.api_filters).
+    "DEFAULT_FILTER_BACKENDS": ["core.api_filters.FilterBackend"],
+    # drf-spectacular's, documenting every error status an operation can answer (core.schema).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DATE_FORMAT": "%Y-%m-%d",
+    # ISO 8601 (YYYY-MM-DD): strftime's %Y would write the year 295 as "295", not "0295".
+    "DATE_FORMAT": "iso-8601",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
 }
 SPECTACULAR_SETTINGS = {
+    # The schema and /api/docs/ are for signed-in users only (a token or a session).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Dandang API",
     "DESCRIPTION": "担当: cadre records, assessments, fault-tolerance cases and incentives.",
     "VERSION": "1.0.0",
@@ -206,6 +229,25 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "fault_tolerance.models.Outcome",
         "CaseStateEnum": "fault_tolerance.models.Case.State",
+    },
+}
+
+# Content-Security-Policy (django-csp): the pages load only the project's own scripts
+# (vendored htmx, static/js) and styles; no inline script anywhere. Inline <style> only with
+# the request's nonce (the Swagger UI page). Images may be data: URIs (Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # NONCE is added only to answers whose template used request.csp_nonce.
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
 

@@ -819,6 +819,10 @@ DEMO_ACCOUNTS = (
     ("reviewer1", Role.REVIEWER, "NB"),
     ("reviewer2", Role.REVIEWER, "NB"),
     ("reviewer3", Role.REVIEWER, "NB"),
+    # 镇海's own reviewers: they sit on the appeal of the Ningbo case, which reviewer1-3 decided.
+    ("reviewer4", Role.REVIEWER, "NB-ZH"),
+    ("reviewer5", Role.REVIEWER, "NB-ZH"),
+    ("reviewer6", Role.REVIEWER, "NB-ZH"),
     ("liaison1", Role.LIAISON, "NB"),
     # Two Ningbo staff: one files the demo cases, the other takes them in (nobody accepts their own filing).
     ("staff_ningbo", Role.STAFF, "NB"),

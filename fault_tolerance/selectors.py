@@ -54,7 +54,9 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     """Cases the user may see, filtered, newest first; raises ValidationError on a bad filter."""
     qs = (Case.objects.filter(permissions.case_visible_q(user))
           .select_related("created_by", "jurisdiction")
-          .prefetch_related("subject_cadres", "subject_units"))
+          # Each subject cadre's unit too: pages link a cadre only for those who may open it.
+          .prefetch_related(Prefetch("subject_cadres", queryset=Cadre.objects.select_related("unit")),
+                            "subject_units"))
     return _filtered(CaseFilter, filters, qs).order_by("-id")
 
 

@@ -104,7 +104,8 @@ def _own_unit_ids(obj, name: str) -> list[int]:
 def _related_names(model, entries, user, obj=None) -> dict:
     """{field name: {id: str(obj)}} for the foreign keys the entries mention: one query per field.
     Units outside the user's scope stay unnamed, as they are everywhere else, except those the
-    object holds now (a cadre's own unit, a case's subject units: the page names them anyway)."""
+    object holds now (a cadre's own unit, a case's subject units: the page names them anyway);
+    a unit's parent above the scope stays unnamed."""
     wanted: dict[str, set] = {}
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
@@ -121,7 +122,8 @@ def _related_names(model, entries, user, obj=None) -> dict:
     for name, ids in wanted.items():
         related = model._meta.get_field(name).related_model
         if related._meta.label == "core.Unit":
-            own = _own_unit_ids(obj, name) if obj is not None else []
+            # A unit's own parent is not its page's to name (the tree above the scope stays closed).
+            own = _own_unit_ids(obj, name) if obj is not None and model is not related else []
             visible = related._default_manager.filter(
                 models.Q(pk__in=unit_scope(user).values("pk")) | models.Q(pk__in=own))
         else:

@@ -104,3 +104,21 @@ def test_at_phone_width_the_top_bar_stays_on_one_line_and_the_menu_folds(browser
     expect(nav).to_be_visible()
     expect(nav.locator("a", has_text="干部")).to_be_visible()
     assert page.evaluate(OVERFLOW) <= 0
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_history_panel_keeps_old_and_new_readable(browser_page, demo, width):
+    page = browser_page
+    _log_in(page, "staff_ningbo")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(page.base_url + "/tolerance/")
+    page.locator("main a[href^='/tolerance/']", has_text="事故后").first.click()
+    cells = page.locator("#history .history-changes td.old, #history .history-changes td.new")
+    assert cells.count() > 4
+    widths = [cells.nth(i).bounding_box()["width"] for i in range(cells.count())]
+    # Side by side at equal shares of the panel: never squeezed to a character or two a line.
+    assert min(widths) >= 90, widths
+    styles = page.eval_on_selector(
+        "#history td.old", "el => getComputedStyle(el).textDecorationLine"
+    )
+    assert "line-through" not in styles

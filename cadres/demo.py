@@ -820,6 +820,10 @@ DEMO_ACCOUNTS = (
     ("reviewer1", Role.REVIEWER, "NB"),
     ("reviewer2", Role.REVIEWER, "NB"),
     ("reviewer3", Role.REVIEWER, "NB"),
+    # 镇海's own reviewers: they sit on the appeal of the Ningbo case, which reviewer1-3 decided.
+    ("reviewer4", Role.REVIEWER, "NB-ZH"),
+    ("reviewer5", Role.REVIEWER, "NB-ZH"),
+    ("reviewer6", Role.REVIEWER, "NB-ZH"),
     ("liaison1", Role.LIAISON, "NB"),
     # Two Ningbo staff: one files the demo cases, the other takes them in (nobody accepts their own filing).
     ("staff_ningbo", Role.STAFF, "NB"),
@@ -835,6 +839,9 @@ DEMO_NAMES = {
     "reviewer1": "周文静",
     "reviewer2": "吴国栋",
     "reviewer3": "郑丽萍",
+    "reviewer4": "王海波",
+    "reviewer5": "徐静怡",
+    "reviewer6": "蒋立新",
     "liaison1": "孙海燕",
     "staff_ningbo": "陈晓东",
     "staff_ningbo2": "林佳慧",

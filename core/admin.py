@@ -8,6 +8,7 @@ admin uses so that an edit made in the admin is attributable like any other:
 """
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -24,6 +25,14 @@ from .models import AuditEntry, CalendarYear, HolidayDay, Job, Role, User
 _EMPTY = (None, "", [], {})
 
 admin.site.login_form = AdminLoginForm  # the username length held (core.forms)
+# Branded, in Chinese: administrators work here (the holiday calendar, policies, accounts).
+admin.site.site_header = _("担当 · 系统管理")
+admin.site.site_title = _("担当系统管理")
+admin.site.index_title = _("系统管理")
+admin.site.site_url = "/"
+# django-axes names its app "Axes" with no verbose name; its models' names are translated in
+# locale/zh_Hans (its own catalogue has no Chinese).
+django_apps.get_app_config("axes").verbose_name = _("登录防护")
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

@@ -90,8 +90,10 @@ def load(actor, password: str = DEFAULT_PASSWORD) -> str:
             "distinction_3": "为推动工作的无意过失，而非为谋取私利。",
         },
     }
+    case = _walk(case, [(A.SUBMIT, staff, {}), (A.ACCEPT, intake, {}), (A.INVESTIGATE, intake, {})])
+    # The city's reviewers decide; 镇海's stay free for an appeal (a different panel reviews).
+    case = services.case_panel_set(case=case, actor=intake, reviewers=reviewers)
     case = _walk(case, [
-        (A.SUBMIT, staff, {}), (A.ACCEPT, intake, {}), (A.INVESTIGATE, intake, {}),
         (A.PROPOSE, intake, {"criteria": criteria, "recommendation": "exempted"}),
         (A.OPINION, liaison, {"text": "经核查，未发现该局负责人在委托事项中存在违纪违法问题，同意免责建议。"}),
         *[(A.VOTE, r, {"choice": "exempted"}) for r in reviewers],

@@ -306,13 +306,14 @@ class CorrectionDoneForm(forms.Form):
 
 class PanelForm(forms.Form):
     """Staff name the current round's panel: reviewers chosen by autocomplete among those who
-    may sit (selectors.default_panel: covering the case, no recusal, not an earlier voter)."""
+    may sit (selectors.panel_candidates: covering the case or, on appeal, in the jurisdiction
+    above; no recusal; not an earlier voter)."""
 
     reviewers = MultiAutocompleteField(
         User.objects.none(), url_name="fault_tolerance:reviewer-autocomplete", label=_("审议组成员"),
         placeholder=_("输入审核人用户名或姓名搜索"),
         error_messages={
-            "invalid_choice": _("所选审核人（编号 %(value)s）不能参加本案审议：须为管辖范围覆盖本案的审核人，"
+            "invalid_choice": _("所选审核人不能参加本案审议：须为管辖范围覆盖本案（申诉复核时也可为上一级）的审核人，"
                                 "且无须回避、未参加前一轮表决。"),
             "invalid_pk_value": _("所选审核人不存在。")})
 

@@ -37,7 +37,7 @@ def _usernames(old, new) -> tuple[str, str]:
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
 
     def show(values):
-        return "、".join(names.get(i, f"#{i}") for i in values) or NONE
+        return "、".join(names.get(i, _("（已删除的用户）")) for i in values) or NONE
 
     return show(old), show(new)
 

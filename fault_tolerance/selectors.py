@@ -54,7 +54,9 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     """Cases the user may see, filtered, newest first; raises ValidationError on a bad filter."""
     qs = (Case.objects.filter(permissions.case_visible_q(user))
           .select_related("created_by", "jurisdiction")
-          .prefetch_related("subject_cadres", "subject_units"))
+          # Each subject cadre's unit too: pages link a cadre only for those who may open it.
+          .prefetch_related(Prefetch("subject_cadres", queryset=Cadre.objects.select_related("unit")),
+                            "subject_units"))
     return _filtered(CaseFilter, filters, qs).order_by("-id")
 
 
@@ -149,14 +151,65 @@ def earlier_voters(case: Case) -> set[int]:
     return set(Vote.objects.filter(case=case, round__lt=case.round).values_list("voter_id", flat=True))
 
 
-def default_panel(case: Case) -> list[User]:
-    """Every reviewer whose scope covers the case, less those who must recuse and, on appeal,
-    those who voted before: the panel when staff name none, and those staff may choose from."""
+def _may_sit(case: Case, users, *, excluded: set[int]) -> list[User]:
     cadre_ids, unit_ids = subject_ids(case)
-    excluded = earlier_voters(case)
-    return [u for u in covering_users(case=case, role=Role.REVIEWER)
-            if u.pk not in excluded
+    return [u for u in users if u.pk not in excluded
             and recusal_reason(case=case, user=u, subject_cadre_ids=cadre_ids, subject_unit_ids=unit_ids) is None]
+
+
+def reviewers_above(case: Case) -> list[User]:
+    """The reviewers of the jurisdiction above (上一级) the case's that do not cover the case
+    themselves: active reviewers whose scope lies in the area of the jurisdiction's parent unit.
+    An appeal draws on them when the covering reviewers who have not voted fall short of the
+    quorum. Empty when the jurisdiction has no parent."""
+    parts = (case.jurisdiction.path.strip("/").split("/") if case.jurisdiction_id else [])
+    if len(parts) < 2:
+        return []
+    parent_path = "/" + "/".join(parts[:-1]) + "/"
+    covering = {u.pk for u in covering_users(case=case, role=Role.REVIEWER)}
+    users = (User.objects.filter(is_active=True, units__path__startswith=parent_path)
+             .exclude(pk__in=covering).select_related("cadre").distinct())
+    return sorted((u for u in users if Role.REVIEWER in (u.roles or [])), key=lambda u: u.username)
+
+
+def default_panel(case: Case) -> list[User]:
+    """The panel when staff name none: every reviewer whose scope covers the case, less those
+    who must recuse (API.md); on appeal, less those who voted before and, when that leaves
+    fewer than the quorum, with the reviewers of the jurisdiction above (reviewers_above)."""
+    excluded = earlier_voters(case) if case.round > 1 else set()
+    chosen = _may_sit(case, covering_users(case=case, role=Role.REVIEWER), excluded=excluded)
+    if case.round > 1 and len(chosen) < policy_for(case.jurisdiction).quorum:
+        chosen += _may_sit(case, reviewers_above(case), excluded=excluded)
+    return chosen
+
+
+def panel_candidates(case: Case) -> list[User]:
+    """Those staff may name to the current round's panel: the covering reviewers who need not
+    recuse and, on appeal, have not voted before, plus on appeal the reviewers of the
+    jurisdiction above (reviewers_above) on the same terms."""
+    excluded = earlier_voters(case) if case.round > 1 else set()
+    users = covering_users(case=case, role=Role.REVIEWER)
+    if case.round > 1:
+        users += reviewers_above(case)
+    return _may_sit(case, users, excluded=excluded)
+
+
+def panel_shortfall(case: Case) -> dict | None:
+    """When the current round's panel (as named, or by default) has fewer members than the
+    quorum of the case's policy while it still has to vote: {"size", "quorum", "unit" (where
+    reviewers must be added: the jurisdiction above on appeal, else the jurisdiction),
+    "policy_unit"}; None otherwise. The page says who can fix it and how."""
+    if case.state not in Case.PANEL_STATES:
+        return None
+    policy = policy_for(case.jurisdiction)
+    size = len(panel(case) or default_panel(case))
+    if size >= policy.quorum:
+        return None
+    unit = case.jurisdiction
+    if case.round > 1 and unit is not None and unit.parent_id:
+        unit = unit.parent
+    return {"size": size, "quorum": policy.quorum, "unit": unit,
+            "policy_unit": policy.jurisdiction if policy.pk else None}
 
 
 def panel(case: Case, round: int | None = None) -> list[User]:

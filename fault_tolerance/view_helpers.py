@@ -6,7 +6,7 @@ Reads only; every write goes through fault_tolerance.services."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from core import history
 from core.models import Role
 
 from . import permissions, selectors
-from .models import DISTINCTIONS, LOOKS, Case, Outcome, PanelMember, Situation, Vote
+from .models import DISTINCTIONS, LOOKS, Case, Outcome, PanelMember, Policy, Situation, Vote
 
 State, Action = Case.State, Case.Action
 NEAR_WITHIN = 3  # working days: the same window as selectors.deadline_watch's default
@@ -89,9 +89,37 @@ def _queue_sections(user, today: dt.date) -> list[tuple[str, QuerySet[Case]]]:
         on_panel = PanelMember.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), reviewer=user)
         voted = Vote.objects.filter(case_id=OuterRef("pk"), round=OuterRef("round"), voter=user)
         sections.append(("vote", selectors.reviewer_queue(user=user)))
-        sections.append(("decide", Case.objects.filter(state__in=Case.VOTING_STATES)
-                         .filter(Exists(on_panel), Exists(voted))))
+        # A reviewer who has voted is waited on only once the quorum has voted (then the panel
+        # decides); before that the case waits on the others, and the queue says nothing.
+        decidable = _quorum_reached(Case.objects.filter(state__in=Case.VOTING_STATES)
+                                    .filter(Exists(on_panel), Exists(voted)))
+        sections.append(("decide", Case.objects.filter(pk__in=decidable)))
     return sections
+
+
+def _quorum_reached(cases: QuerySet[Case]) -> list[int]:
+    """The ids of cases whose current round has at least its policy's quorum of votes (the
+    rule rules.tally applies when the panel decides). Two queries, whatever the number."""
+    rows = list(cases.annotate(cast=Count("votes", filter=Q(votes__round=F("round"))))
+                .select_related("jurisdiction").only("pk", "jurisdiction__path"))
+    policies = {p.jurisdiction_id: p for p in Policy.objects.select_related("jurisdiction")}
+    default = policies.get(None) or Policy()
+
+    def quorum(unit) -> int:
+        ids = [int(i) for i in unit.path.strip("/").split("/")] if unit is not None else []
+        return next((policies[i].quorum for i in reversed(ids) if i in policies), default.quorum)
+
+    return [c.pk for c in rows if c.cast >= quorum(c.jurisdiction)]
+
+
+def votes_cast(case: Case) -> int:
+    """How many have voted in the case's current round."""
+    return Vote.objects.filter(case_id=case.pk, round=case.round).count()
+
+
+def own_vote(case: Case, user) -> Vote | None:
+    """The user's own vote in the case's current round (theirs to see and change while voting is open)."""
+    return Vote.objects.filter(case_id=case.pk, round=case.round, voter_id=user.pk).first()
 
 
 def work_queue(*, user, today: dt.date | None = None) -> list[dict]:
@@ -180,6 +208,14 @@ def rounds_view(case: Case, user) -> list[dict]:
                                for v in (decision.votes if decision and shows_votes else [])],
         })
     return result
+
+
+def panel_shortfall(case: Case, user) -> dict | None:
+    """selectors.panel_shortfall for those who may see the panel (permissions.sees_panel); the
+    page then says who can fix it and how."""
+    if not permissions.sees_panel(permissions.vote_sight(user, case)):
+        return None
+    return selectors.panel_shortfall(case)
 
 
 def _entry_detail(action: str, changes: dict) -> str:

@@ -184,10 +184,11 @@ def _panel_context(case: Case, user, subjects, bound=None) -> dict:
     stands (or would be by default) and the form to change it, prefilled with it."""
     if not selectors.may_assign_panel(case, user, subjects=subjects):
         return {"panel_form": None}
-    named, eligible = selectors.panel(case), selectors.default_panel(case)
+    named, eligible = selectors.panel(case), selectors.panel_candidates(case)
+    default = named or selectors.default_panel(case)
     form = bound or PanelForm(prefix="panel", case=case, eligible=eligible,
-                              initial={"reviewers": [u.pk for u in named or eligible]})
-    return {"panel_form": form, "panel": named or eligible, "panel_is_default": not named}
+                              initial={"reviewers": [u.pk for u in default]})
+    return {"panel_form": form, "panel": default, "panel_is_default": not named}
 
 
 def _render_case(request, case: Case, *, bound: dict | None = None, evidence_form=None, correction_form=None,
@@ -197,7 +198,16 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
     subjects = selectors.CaseSubjects(case)  # read once for every "may this user…" below
     corrections = list(selectors.correction_list(user=user, filters={"case": case.pk}))
     allowed = selectors.allowed_actions(case, user, subjects=subjects)
-    action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a)
+    policy = selectors.policy_for(case.jurisdiction)
+    votes_cast = None
+    if Case.Action.DECIDE in allowed or Case.Action.VOTE in allowed:
+        votes_cast = view_helpers.votes_cast(case)
+        # 作出认定 is offered once the quorum has voted (the service would refuse it before).
+        if votes_cast < policy.quorum and Case.Action.DECIDE not in bound:
+            allowed = [a for a in allowed if a != Case.Action.DECIDE]
+    own_vote = view_helpers.own_vote(case, user) if Case.Action.VOTE in allowed else None
+    initial = {Case.Action.VOTE: {"choice": own_vote.choice}} if own_vote else {}
+    action_forms = {a: bound.get(a) or ACTION_FORMS.get(a, NoDataForm)(prefix=a, initial=initial.get(a))
                     for a in allowed if a != Case.Action.PROPOSE}
     # An action refused outright (the state moved on, or it was never this user's) has no
     # form on the page any more: its reason goes at the top instead.
@@ -207,7 +217,6 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
     if panel_form is not None and panel["panel_form"] is None:
         refused.append({"label": _("确定审议组"), "errors": _errors(panel_form)})
     window = view_helpers.DeadlineWindow.now()
-    policy = selectors.policy_for(case.jurisdiction)
     may_add_evidence = selectors.may_add_evidence(case, user, subjects=subjects)
     return render(request, "fault_tolerance/case_detail.html", {
         "case": case,
@@ -230,6 +239,9 @@ def _render_case(request, case: Case, *, bound: dict | None = None, evidence_for
         "policy": policy,
         "evidence_form": (evidence_form or EvidenceForm()) if may_add_evidence else None,
         "protected": case.protects,
+        "own_vote": own_vote,
+        "votes_cast": votes_cast,
+        "panel_shortfall": view_helpers.panel_shortfall(case, user),
         **panel,
     }, status=status)
 
@@ -267,7 +279,7 @@ def panel_assign(request, pk: int):
     """Staff name the current round's panel through services.case_panel_set; a refusal comes
     back beside the form (or at the top when the panel can no longer be named)."""
     case = selectors.case_get(user=request.user, pk=pk)
-    form = PanelForm(request.POST, prefix="panel", case=case, eligible=selectors.default_panel(case))
+    form = PanelForm(request.POST, prefix="panel", case=case, eligible=selectors.panel_candidates(case))
     status = 400
     if form.is_valid():
         with form_refusals(form) as refused:
@@ -287,7 +299,7 @@ def reviewer_autocomplete(request, pk: int):
     if not selectors.may_assign_panel(case, request.user):
         raise PermissionDenied(_("您不能调整本案的审议组。"))
     q = request.GET.get("q", "").strip()[:60].lower()
-    reviewers = [u for u in selectors.default_panel(case)
+    reviewers = [u for u in selectors.panel_candidates(case)
                  if q in u.username.lower() or q in u.get_full_name().lower()]
     options = [{"value": u.pk, "label": u.username, "hint": u.get_full_name()}
                for u in reviewers[:AUTOCOMPLETE_LIMIT]]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     # API tokens, hashed at rest and expiring (core.authentication); DRF's plain ones are gone.
     "knox",
@@ -82,6 +83,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Widgets render through TEMPLATES, so templates/django/forms/ may restyle them (the empty
+# choice reads 请选择, not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import history
 from core.models import Role
-from core.scoping import unit_scope
+from core.scoping import paths_in_scope, unit_scope
 
 register = template.Library()
 
@@ -36,6 +36,27 @@ def nav_link(context, url_name: str, label: str, exact: bool = False):
     active = path == url if exact else path.startswith(url)
     return format_html('<a class="nav-item{}" href="{}"{}>{}</a>', " is-active" if active else "", url,
                        mark_safe(' aria-current="page"') if active else "", label)
+
+
+@register.filter
+def sees_unit(user, unit) -> bool:
+    """Whether user may open unit's page (its scope covers it): link it only then, never to a 404."""
+    return unit is not None and paths_in_scope(user, [unit.path])
+
+
+@register.filter
+def sees_cadre(user, cadre) -> bool:
+    """Whether user may open cadre's page: their scope covers the cadre's unit, or it is their own record."""
+    if cadre is None:
+        return False
+    return cadre.account_id == getattr(user, "pk", None) or paths_in_scope(user, [cadre.unit.path])
+
+
+@register.filter
+def cadre_only(user) -> bool:
+    """Whether user's one role is 干部本人: the navigation then offers only what such an account can
+    use (its own record, its cases, notices), not the scoped lists that would stand empty."""
+    return list(getattr(user, "roles", None) or []) == [Role.CADRE] and not getattr(user, "is_superuser", False)
 
 
 @register.filter
@@ -71,9 +92,20 @@ def _choice_labels(model) -> dict:
     return labels
 
 
-def _related_names(model, entries, user) -> dict:
+def _own_unit_ids(obj, name: str) -> list[int]:
+    """The ids obj holds now in its unit field `name` (its page names those already)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return list(getattr(obj, name).values_list("pk", flat=True))
+    value = getattr(obj, field.attname, None) if field.concrete else None
+    return [value] if isinstance(value, int) else []
+
+
+def _related_names(model, entries, user, obj=None) -> dict:
     """{field name: {id: str(obj)}} for the foreign keys the entries mention: one query per field.
-    Units outside the user's scope stay unnamed (#id), as they are everywhere else."""
+    Units outside the user's scope stay unnamed, as they are everywhere else, except those the
+    object holds now (a cadre's own unit, a case's subject units: the page names them anyway);
+    a unit's parent above the scope stays unnamed."""
     wanted: dict[str, set] = {}
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
@@ -89,7 +121,13 @@ def _related_names(model, entries, user) -> dict:
     names = {}
     for name, ids in wanted.items():
         related = model._meta.get_field(name).related_model
-        visible = unit_scope(user) if related._meta.label == "core.Unit" else related._default_manager.all()
+        if related._meta.label == "core.Unit":
+            # A unit's own parent is not its page's to name (the tree above the scope stays closed).
+            own = _own_unit_ids(obj, name) if obj is not None and model is not related else []
+            visible = related._default_manager.filter(
+                models.Q(pk__in=unit_scope(user).values("pk")) | models.Q(pk__in=own))
+        else:
+            visible = related._default_manager.all()
         names[name] = {obj.pk: str(obj) for obj in visible.filter(pk__in=ids)}
     return names
 
@@ -101,7 +139,8 @@ def _show(value, field, choice_labels: dict, related: dict) -> str:
         return _("是") if value else _("否")
     if field is not None and field.is_relation:
         items = value if isinstance(value, list) else [value]
-        return "、".join(related.get(item, f"#{item}") for item in items)
+        # Never a raw "#id": what the user may not see is said in words.
+        return "、".join(related.get(item, _("（管辖范围外）")) for item in items)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):
@@ -127,7 +166,7 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
     rows = rows[:limit]
     for row in rows:
         rule.show(row)
-    related = _related_names(model, rows, user)
+    related = _related_names(model, rows, user, obj)
     choice_labels = _choice_labels(model)
     # The app may put into words what its services record beyond the model's fields.
     describe = history.spec_for(model).describe

@@ -5,7 +5,10 @@
  *   choosing one fills the hidden id. Typing again clears it, so a name that was typed
  *   but never chosen is never sent as if it had been.
  * - .tree-toggle: expands and collapses a unit tree node (htmx loads its children once).
+ * - .nav-toggle: on a phone the side navigation folds into the top bar's 菜单 button
+ *   (html.js marks that this script runs; without it the navigation simply stays open).
  */
+document.documentElement.classList.add("js");
 (function () {
   "use strict";
 
@@ -16,6 +19,15 @@
       timer = setTimeout(fn, ms);
     };
   }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".nav-toggle");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav) return;
+    var open = nav.classList.toggle("is-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 
   function setupAutocomplete(root) {
     if (root.dataset.ready) return;

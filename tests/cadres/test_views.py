@@ -107,7 +107,8 @@ def test_history_panel_does_not_name_a_unit_above_the_users_scope(client, admin_
     unit = services.unit_create(actor=admin_user, name="历城区", code="JN-LC", parent=tree["city"], kind="party_committee")
     client.force_login(UserFactory(roles=[Role.STAFF], units=[unit]))
     history = _text(client.get(f"/units/{unit.pk}/")).split('id="history"', 1)[1]
-    assert "上级单位" in history and f"#{tree['city'].pk}" in history
+    # Unnamed, and never as a raw "#id" either (issue 7, item 16).
+    assert "上级单位" in history and "（管辖范围外）" in history and f"#{tree['city'].pk}" not in history
     assert "济南市" not in history
     client.force_login(admin_user)
     assert "济南市" in _text(client.get(f"/units/{unit.pk}/")).split('id="history"', 1)[1]

@@ -89,7 +89,8 @@ def test_action_buttons_follow_the_transition_table_and_the_guard(client, people
 
     case = advance(case, "opinion")
     voter = _text(_login(client, people.reviewers[1]).get(f"/tolerance/{case.pk}/"))
-    assert "/act/vote/" in voter and "/act/decide/" in voter and "/act/accept/" not in voter
+    # 作出认定 waits for the quorum (issue 7, item 15).
+    assert "/act/vote/" in voter and "/act/decide/" not in voter and "/act/accept/" not in voter
     # The investigator (staff2) holds the staff role but has nothing to do in this state.
     assert "/act/" not in _text(_login(client, people.staff).get(f"/tolerance/{case.pk}/"))
 
@@ -383,7 +384,11 @@ def test_the_queue_shows_each_person_what_waits_on_them(client, people, new_case
     assert _queue(client, people.outsider_staff) == {}
 
     _login(client, people.reviewers[0]).post(f"/tolerance/{voting.pk}/act/vote/", {"vote-choice": "exempted"})
+    assert _queue(client, people.reviewers[0]) == {}  # the others' votes are awaited, not theirs
+    for reviewer in people.reviewers[1:]:
+        _login(client, reviewer).post(f"/tolerance/{voting.pk}/act/vote/", {"vote-choice": "exempted"})
     assert _queue(client, people.reviewers[0]) == {"decide": ["待表决案"]}
+    _login(client, people.reviewers[0])
     page = _text(client.get("/tolerance/queue/"))
     assert "已表决，待作出认定" in page and f"/tolerance/{voting.pk}/" in page
     assert submitted.pk and proposed.pk

@@ -43,7 +43,7 @@ class TestIdNumber:
         assert idnumber.parse("１１０１０５１９４９１２３１００２ｘ") == (dt.date(1949, 12, 31), "F")
 
     def test_mask_keeps_region_and_last_four(self):
-        assert idnumber.mask("11010519491231002X") == "110105********002X"
+        assert idnumber.mask("11010519491231002X") == "110105************"
 
 
 class TestCadreCreate:

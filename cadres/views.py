@@ -238,8 +238,20 @@ class CadreCreateView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def perform(self, form):
+    id_number_holder = None  # the cadre already holding the number, when the user may see it
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(id_number_holder=self.id_number_holder, **kwargs)
+
+    def save(self, form):
         return services.cadre_create(actor=self.request.user, **form.service_fields())
+
+    def perform(self, form):
+        try:
+            return self.save(form)
+        except services.IdNumberTaken as exc:
+            self.id_number_holder = exc.cadre
+            raise
 
 
 class CadreEditView(CadreCreateView):
@@ -257,7 +269,7 @@ class CadreEditView(CadreCreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(cadre=self.cadre, **kwargs)
 
-    def perform(self, form):
+    def save(self, form):
         return services.cadre_update(cadre=self.cadre, actor=self.request.user, **form.service_fields())
 
 

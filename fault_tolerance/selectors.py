@@ -159,6 +159,28 @@ def default_panel(case: Case) -> list[User]:
             and recusal_reason(case=case, user=u, subject_cadre_ids=cadre_ids, subject_unit_ids=unit_ids) is None]
 
 
+# Who may be named for a case: the form offers these and the API accepts only these -------
+
+
+def _users(users: list[User]) -> QuerySet[User]:
+    return User.objects.filter(pk__in=[u.pk for u in users])
+
+
+def panel_candidates(case: Case) -> QuerySet[User]:
+    """The reviewers staff may seat on the current round's panel (default_panel)."""
+    return _users(default_panel(case))
+
+
+def liaison_candidates(case: Case) -> QuerySet[User]:
+    """The liaisons a proposal may name: those whose scope covers the case."""
+    return _users(covering_users(case=case, role=Role.LIAISON))
+
+
+def assignee_candidates(case: Case) -> QuerySet[User]:
+    """The staff a correction step may be assigned to: those whose scope covers the case."""
+    return _users(covering_users(case=case, role=Role.STAFF))
+
+
 def panel(case: Case, round: int | None = None) -> list[User]:
     """The reviewers on the case's panel for round (the current one by default)."""
     members = PanelMember.objects.filter(case=case, round=round or case.round).select_related("reviewer")

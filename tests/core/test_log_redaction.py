@@ -2,13 +2,16 @@
 the query string, which the access log (runserver's django.server, gunicorn's access log) and
 django.request write down."""
 
+import copy
 import datetime as dt
 import io
 import logging
+import logging.config
 import runpy
 import types
 
 import pytest
+from django.conf import settings
 from django.core.servers.basehttp import WSGIRequestHandler
 from gunicorn.config import Config
 
@@ -57,15 +60,20 @@ def test_runserver_access_line_is_masked(caplog):
     assert NUMBER[14:] not in text and "110105************" in text
 
 
+STREAM = io.StringIO()
+
+
 def test_the_console_handler_masks_what_any_logger_sends():
-    stream = io.StringIO()
-    console = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    old_stream = console.setStream(stream)
+    """settings.LOGGING's console handler, writing to a buffer; a record from any logger."""
+    config = copy.deepcopy(settings.LOGGING)
+    config["handlers"]["console"]["stream"] = f"ext://{__name__}.STREAM"
     try:
+        logging.config.dictConfig(config)
         logging.getLogger("some.app").warning("looked up %s for %s", NUMBER, "staff1")
     finally:
-        console.setStream(old_stream)
-    assert NUMBER not in stream.getvalue() and "110105************ for staff1" in stream.getvalue()
+        logging.config.dictConfig(settings.LOGGING)
+    written = STREAM.getvalue()
+    assert NUMBER not in written and "110105************ for staff1" in written
 
 
 @pytest.mark.django_db
@@ -93,8 +101,6 @@ def test_admin_search_by_whole_id_number_leaves_no_number_in_the_logs(
 
 def test_gunicorn_access_log_is_masked(tmp_path):
     """gunicorn.conf.py's logger class, fed a request the way gunicorn's worker logs one."""
-    from django.conf import settings
-
     from core.redaction import gunicorn_logger_class
 
     conf = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
@@ -129,3 +135,30 @@ def test_gunicorn_access_log_is_masked(tmp_path):
     written = (tmp_path / "access.log").read_text()
     assert "/cadres/?q=110105************" in written and NUMBER[14:] not in written
     assert idnumber.mask(NUMBER) in written
+
+
+def test_a_celery_workers_handlers_get_the_filter():
+    """Celery replaces the root logger's handlers in a worker; the signal puts the filter back."""
+    from celery.signals import after_setup_logger
+
+    from config.celery import app
+
+    logger = logging.getLogger("celery.test.redaction")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        after_setup_logger.send(
+            sender=None,
+            logger=logger,
+            loglevel=logging.INFO,
+            logfile=None,
+            format="%(message)s",
+            colorize=False,
+        )
+        logger.warning("task for %s", NUMBER)
+    finally:
+        logger.removeHandler(handler)
+    assert app.main == "dandang"
+    assert NUMBER not in stream.getvalue() and "110105************" in stream.getvalue()

@@ -83,7 +83,7 @@ def floor_app(environ, start_response):
         cur.execute(_FLOOR_SQL["page"])
         rows = [dict(zip(_KEYS, row, strict=True)) for row in cur.fetchall()]
     for row in rows:
-        row["id_number"] = row["id_number"][:6] + "********" + row["id_number"][14:]
+        row["id_number"] = row["id_number"][:6] + "*" * 12
         for key in ("birth_date", "rank_since", "created_at", "updated_at"):
             row[key] = row[key] and row[key].isoformat()
     body = json.dumps(

@@ -51,7 +51,9 @@ class MaskedIdNumberField(serializers.CharField):
 class CadreSerializer(serializers.ModelSerializer):
     unit = ScopedUnitField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    id_number = MaskedIdNumberField(help_text="写入完整的18位号码；读出打码：110105********123X。")
+    id_number = MaskedIdNumberField(
+        help_text="写入完整的18位号码；读出打码，只留前6位地区码：110105************。"
+    )
     tags = serializers.ListField(
         child=serializers.ChoiceField(choices=Cadre.Tag.choices), required=False
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import AutocompleteChoiceField, DateInput, ScopedFormMixin
 
+from . import search
 from .models import Appointment, Cadre, PostLevel, Unit
 
 _NOT_IN_SCOPE = _("单位不存在或不在您的管辖范围内。")
@@ -112,7 +113,7 @@ class CadreSearchForm(ScopedFormMixin, forms.Form):
 
     _ANY = [("", _("全部"))]
 
-    q = forms.CharField(label=_("姓名"), required=False, max_length=60)
+    q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=60)
     unit = unit_field(required=False)
     tree = forms.BooleanField(label=_("含下级单位"), required=False)
     post_level = forms.ChoiceField(
@@ -122,6 +123,21 @@ class CadreSearchForm(ScopedFormMixin, forms.Form):
     is_reserve = forms.ChoiceField(
         label=_("后备干部"), required=False, choices=_ANY + [("true", _("是")), ("false", _("否"))]
     )
+
+    def clean_q(self):
+        q = self.cleaned_data["q"]
+        return search.id_number_term(q) or q
+
+    @property
+    def id_number_searched(self) -> str | None:
+        """The whole ID number searched for, if the term is one (valid forms only)."""
+        return search.id_number_term(self.cleaned_data.get("q") or "")
+
+    def hide_id_number(self) -> None:
+        """Render the form without the ID number searched for: the page must not echo it back
+        (API.md, "Personal data"); the page says the search was by a masked number instead."""
+        self.data = self.data.copy()
+        self.data["q"] = ""
 
     def filters(self) -> dict:
         data = self.cleaned_data

@@ -38,12 +38,20 @@ def parse(value: str) -> tuple[dt.date, str]:
     return birth, gender
 
 
+MASK_SHOWN = 6  # the region code; everything after it is hidden
+
+
 def mask(value: str) -> str:
-    """110105********123X: the region and the last four, never the birth date."""
+    """110105************: the region code only.
+
+    Positions 7 to 14 are the birth date, which pages and the API show beside the number, so
+    positions 15 to 18 must stay hidden too: with the date they rebuild the whole number (the
+    check digit is computed from the rest, the sequence is three digits). API.md, "Personal
+    data"."""
     value = normalize(value)
     if len(value) != 18:
         return "*" * len(value)
-    return f"{value[:6]}********{value[14:]}"
+    return value[:MASK_SHOWN] + "*" * (18 - MASK_SHOWN)
 
 
 def make(region: str, birth: dt.date, sequence: int, gender: str) -> str:

@@ -15,6 +15,8 @@ from functools import lru_cache
 from django.db import connections
 from django.db.models import Q
 
+from . import idnumber
+
 GRAM_MAX = 3
 _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 
@@ -48,8 +50,15 @@ def search_fields(name: str) -> dict:
     return {"name_search": normalized, "name_grams": grams(normalized)}
 
 
+def id_number_term(term: str) -> str | None:
+    """The whole ID number a search term is, typed as people type it (full-width digits from a
+    Chinese IME, spaces between groups, a small x), else None."""
+    normalized = idnumber.normalize(term)
+    return normalized if _ID_NUMBER.match(normalized) else None
+
+
 def is_id_number(term: str) -> bool:
-    return bool(_ID_NUMBER.match(term))
+    return id_number_term(term) is not None
 
 
 def single_char(term: str) -> str | None:
@@ -66,8 +75,9 @@ def name_q(term: str, *, using: str = "default", common: bool = False) -> Q:
     then the GIN index would hand PostgreSQL every match to sort for one page, while walking the
     list in its own order with a LIKE finds the page's 50 in a few hundred rows."""
     term = term.strip()
-    if is_id_number(term):
-        return Q(id_number=term.upper())
+    number = id_number_term(term)
+    if number:
+        return Q(id_number=number)
     normalized = normalize(term)
     if common or connections[using].vendor != "postgresql":
         return Q(name_search__contains=normalized)

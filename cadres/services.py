@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from core.audit import audit_create, audit_record, diff, snapshot
 from core.models import Role
 from core.services import apply_fields, require_role, require_unit_in_scope, validated_save
 
-from . import idnumber
+from . import idnumber, selectors
 from .models import Appointment, Cadre, Unit
 from .signals import appointment_created
 
@@ -21,7 +21,22 @@ CADRE_FIELDS = tuple(f for f in Cadre.AUDITED)
 APPOINTMENT_FIELDS = tuple(f for f in Appointment.AUDITED)
 
 _UNIT_CODE_TAKEN = _("该单位代码已被使用。")
-_ID_NUMBER_TAKEN = _("该身份证号已登记在另一名干部名下。")
+
+
+class IdNumberTaken(ValidationError):
+    """The ID number belongs to another cadre. `cadre` is that record when the actor may see it
+    (the page links to it), else None: then the message says nothing about who or where."""
+
+    def __init__(self, *, cadre: Cadre | None):
+        self.cadre = cadre
+        if cadre is None:
+            message = _("该身份证号已在其他单位登记，请联系上级组织部门办理调入。")
+        else:
+            message = _("该身份证号已登记在%(unit)s的干部%(name)s名下。") % {
+                "unit": cadre.unit.name,
+                "name": cadre.name,
+            }
+        super().__init__({"id_number": [ValidationError(message, code="id_number_taken")]})
 
 
 # Units ---------------------------------------------------------------------
@@ -116,6 +131,35 @@ def _clean_name(cadre: Cadre) -> None:
         raise ValidationError({"name": _("请填写姓名。")})
 
 
+def _refuse_taken_id_number(cadre: Cadre, actor) -> None:
+    """Raise IdNumberTaken when another cadre holds the number, saying only what the actor may
+    know: the record's name and unit inside their scope, nothing outside it."""
+    holder = (
+        Cadre.objects.filter(id_number=cadre.id_number)
+        .exclude(pk=cadre.pk)
+        .select_related("unit")
+        .first()
+    )
+    if holder is not None:
+        visible = selectors.cadre_list(user=actor).filter(pk=holder.pk).exists()
+        raise IdNumberTaken(cadre=holder if visible else None)
+
+
+def _save_cadre(cadre: Cadre, actor, *, update_fields: list[str] | None = None) -> None:
+    """validated_save with the ID number's uniqueness refused in words (IdNumberTaken). Two
+    requests registering one number at once both pass the first look; the loser's INSERT then
+    fails on the unique index, inside a savepoint, and looks again: a 400, never a 500."""
+    _refuse_taken_id_number(cadre, actor)
+    try:
+        with transaction.atomic():
+            validated_save(cadre, update_fields=update_fields)
+    except IntegrityError as exc:
+        if "id_number" not in str(exc):
+            raise
+        _refuse_taken_id_number(cadre, actor)
+        raise IdNumberTaken(cadre=None) from exc
+
+
 @transaction.atomic
 def cadre_create(*, actor, **fields) -> Cadre:
     """Register a cadre in a unit within the actor's scope. Raises ValidationError, PermissionDenied."""
@@ -126,7 +170,7 @@ def cadre_create(*, actor, **fields) -> Cadre:
     _clean_name(cadre)
     _check_identity(cadre)
     _check_tags(cadre)
-    validated_save(cadre, unique_messages={"id_number": _ID_NUMBER_TAKEN})
+    _save_cadre(cadre, actor)
     audit_create(obj=cadre, actor=actor, fields=Cadre.AUDITED)
     return cadre
 
@@ -149,11 +193,7 @@ def cadre_update(*, cadre: Cadre, actor, **fields) -> Cadre:
     _clean_name(cadre)
     _check_identity(cadre)
     _check_tags(cadre)
-    validated_save(
-        cadre,
-        update_fields=[*changed, "updated_at"],
-        unique_messages={"id_number": _ID_NUMBER_TAKEN},
-    )
+    _save_cadre(cadre, actor, update_fields=[*changed, "updated_at"])
     audit_record(
         obj=cadre,
         actor=actor,

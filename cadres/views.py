@@ -189,9 +189,13 @@ def cadre_list(request):
     """Cadres in scope with filters and 50 a page, through the same selector as the API."""
     form = CadreSearchForm(request.GET or None, user=request.user)
     count = None
+    searched_id_number = ""
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else {}
         cadres, count = selectors.cadre_list_counted(user=request.user, filters=filters)
+        if form.is_bound and form.id_number_searched:
+            searched_id_number = idnumber.mask(form.id_number_searched)
+            form.hide_id_number()
     else:  # the form shows what is wrong; list nothing rather than guess
         cadres = selectors.cadre_list(user=request.user).none()
     paginator = DeferredJoinPaginator(cadres.values(*CadreRow.COLUMNS), PAGE_SIZE, count=count)
@@ -199,6 +203,7 @@ def cadre_list(request):
     page.object_list = CadreRow.many(page.object_list)
     return render(request, "cadres/cadre_list.html", {
         "form": form,
+        "searched_id_number": searched_id_number,
         "page_obj": page,
         "rows_html": CadreRow.html(page.object_list),
         "can_edit": has_any_role(request.user, *EDIT_ROLES),
@@ -207,12 +212,13 @@ def cadre_list(request):
 
 @login_required
 def cadre_autocomplete(request):
-    """At most 20 cadres the user may see whose name contains q, as options."""
+    """At most 20 cadres the user may see whose name contains q (or whose whole ID number q is),
+    as options. The term is not echoed back: it may be an ID number."""
     q = request.GET.get("q", "").strip()[:60]
     cadres = selectors.cadre_list(user=request.user, filters={"q": q} if q else {})
     options = [{"value": c.pk, "label": c.name, "hint": f"{c.unit.name} · {c.position_title}".strip(" ·")}
                for c in cadres[:AUTOCOMPLETE_LIMIT]]
-    return render(request, "includes/autocomplete_options.html", {"options": options, "q": q})
+    return render(request, "includes/autocomplete_options.html", {"options": options})
 
 
 @login_required
@@ -239,8 +245,20 @@ class CadreCreateView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def perform(self, form):
+    id_number_holder = None  # the cadre already holding the number, when the user may see it
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(id_number_holder=self.id_number_holder, **kwargs)
+
+    def save(self, form):
         return services.cadre_create(actor=self.request.user, **form.service_fields())
+
+    def perform(self, form):
+        try:
+            return self.save(form)
+        except services.IdNumberTaken as exc:
+            self.id_number_holder = exc.cadre
+            raise
 
 
 class CadreEditView(CadreCreateView):
@@ -258,7 +276,7 @@ class CadreEditView(CadreCreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(cadre=self.cadre, **kwargs)
 
-    def perform(self, form):
+    def save(self, form):
         return services.cadre_update(cadre=self.cadre, actor=self.request.user, **form.service_fields())
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
@@ -16,7 +17,7 @@ from rest_framework.views import set_rollback
 
 from . import history
 from .errors import Conflict, PayloadTooLarge
-from .input import nul_fields, nul_message
+from .input import MAX_ID, nul_fields, nul_message
 from .models import AuditEntry, Role
 from .scoping import unit_scope
 from .transport import DATABASE_UNAVAILABLE, RETRY_AFTER, database_unavailable_message
@@ -141,6 +142,31 @@ class ServiceWriteMixin:
             actor=self.request.user,
             **serializer.validated_data,
         )
+
+
+class CandidateField(serializers.PrimaryKeyRelatedField):
+    """An id chosen among what this request may name. `candidates(context)` gives the queryset,
+    so the selector that fills a form's choices also checks the API's input (the serializer's
+    context carries what it needs: the request, the case). An id outside it, or of nothing at
+    all, gets one answer that names nobody: no username, no unit, nothing to probe with.
+
+        reviewers = CandidateField(candidates=lambda ctx: panel_candidates(ctx["case"]), many=True)
+    """
+
+    default_error_messages = {
+        "does_not_exist": _lazy("编号为 {pk_value} 的对象不存在或不可选择。"),
+        "incorrect_type": _lazy("请填写对象的编号（整数）。"),
+    }
+
+    def __init__(self, *, candidates, **kwargs):
+        self.candidates = candidates
+        # An integer first: the schema says so, and an id past the database's range is refused
+        # here rather than by the database.
+        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_ID))
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.candidates(self.context)
 
 
 class ScopedUnitField(serializers.PrimaryKeyRelatedField):

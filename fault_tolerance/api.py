@@ -2,13 +2,22 @@
 (clarifications and sanctions: discipline.api). Serializers check shapes; the services decide."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField
-from core.api import HasRole, HistoryMixin, JSONField, ScopedUnitField, ServiceWriteMixin
+from core.api import (
+    CandidateField,
+    HasRole,
+    HistoryMixin,
+    JSONField,
+    ScopedUnitField,
+    ServiceWriteMixin,
+)
+from core.input import as_id
 from core.models import Role, User
 
 from . import permissions, selectors, services
@@ -129,6 +138,13 @@ class CaseDetailSerializer(CaseSerializer):
         return data
 
 
+def _for_case(context: dict, candidates):
+    """The users `candidates(case)` for the case in the serializer's context; nobody without
+    one (a body naming a case the caller may not see, the schema generator)."""
+    case = context.get("case")
+    return candidates(case) if case is not None else User.objects.none()
+
+
 class RejectInput(serializers.Serializer):
     reason = serializers.CharField()
 
@@ -138,8 +154,12 @@ class ProposeInput(serializers.Serializer):
                                                '"integrity": true, "attitude": true, "distinctions": [1], '
                                                '"situations": ["E01"], "notes": {"policy": "..."}}')
     recommendation = serializers.ChoiceField(choices=Outcome.choices)
-    liaison = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
-                                                 allow_null=True)
+    liaison = CandidateField(
+        candidates=lambda context: _for_case(context, selectors.liaison_candidates),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("编号为 {pk_value} 的联络人不存在或不可选择。")},
+    )
 
 
 class OpinionInput(serializers.Serializer):
@@ -168,7 +188,8 @@ def _workflow_action(name: str):
         case = self.get_object()
         data = {}
         if input_serializer is not None:
-            checked = input_serializer(data=request.data, context=self.get_serializer_context())
+            context = {**self.get_serializer_context(), "case": case}
+            checked = input_serializer(data=request.data, context=context)
             checked.is_valid(raise_exception=True)
             data = checked.validated_data
         case = services.case_transition(case=case, action=name, actor=request.user, **data)
@@ -205,7 +226,11 @@ class AttachmentDescriptionInput(serializers.Serializer):
 
 
 class PanelInput(serializers.Serializer):
-    reviewers = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True)
+    reviewers = CandidateField(
+        candidates=lambda context: _for_case(context, selectors.panel_candidate_users),
+        many=True,
+        error_messages={"does_not_exist": _("编号为 {pk_value} 的审核人不存在或不能参加本案审议。")},
+    )
 
 
 class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -255,7 +280,9 @@ class CaseViewSet(ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins
         """The current round's panel; staff may name it (POST {"reviewers": [ids]}) until voting begins."""
         case = self.get_object()
         if request.method == "POST":
-            checked = PanelInput(data=request.data)
+            checked = PanelInput(
+                data=request.data, context={**self.get_serializer_context(), "case": case}
+            )
             checked.is_valid(raise_exception=True)
             case = services.case_panel_set(case=case, actor=request.user,
                                            reviewers=checked.validated_data["reviewers"])
@@ -303,8 +330,12 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
 
 class CorrectionSerializer(serializers.ModelSerializer):
     case = VisibleCaseField()
-    assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
-                                                  allow_null=True)
+    assignee = CandidateField(
+        candidates=lambda context: _for_case(context, selectors.assignee_candidates),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("编号为 {pk_value} 的责任人不存在或不可选择。")},
+    )
     evidence = serializers.FileField(source="evidence_file", required=False, write_only=True)
     has_evidence_file = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -346,6 +377,19 @@ class CorrectionViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMode
 
     def get_queryset(self):
         return selectors.correction_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        """The case whose covering staff an assignee must be: the correction's own on PATCH,
+        the one named in the body (if the caller may see it) on POST."""
+        context = super().get_serializer_context()
+        if self.action == "partial_update" or self.action == "update":
+            context["case"] = self.get_object().case
+        elif self.action == "create":
+            case_id = as_id(self.request.data.get("case"))
+            if case_id is not None:
+                visible = selectors.case_list(user=self.request.user)
+                context["case"] = visible.filter(pk=case_id).first()
+        return context
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

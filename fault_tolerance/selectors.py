@@ -212,6 +212,28 @@ def panel_shortfall(case: Case) -> dict | None:
             "policy_unit": policy.jurisdiction if policy.pk else None}
 
 
+# Who may be named for a case: the form offers these and the API accepts only these -------
+
+
+def _users(users: list[User]) -> QuerySet[User]:
+    return User.objects.filter(pk__in=[u.pk for u in users])
+
+
+def panel_candidate_users(case: Case) -> QuerySet[User]:
+    """panel_candidates as a queryset (the API's CandidateField)."""
+    return _users(panel_candidates(case))
+
+
+def liaison_candidates(case: Case) -> QuerySet[User]:
+    """The liaisons a proposal may name: those whose scope covers the case."""
+    return _users(covering_users(case=case, role=Role.LIAISON))
+
+
+def assignee_candidates(case: Case) -> QuerySet[User]:
+    """The staff a correction step may be assigned to: those whose scope covers the case."""
+    return _users(covering_users(case=case, role=Role.STAFF))
+
+
 def panel(case: Case, round: int | None = None) -> list[User]:
     """The reviewers on the case's panel for round (the current one by default)."""
     members = PanelMember.objects.filter(case=case, round=round or case.round).select_related("reviewer")

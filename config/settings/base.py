@@ -334,9 +334,35 @@ if not (DANDANG["JOB_STALE_AFTER_SECONDS"] < CELERY_BROKER_TRANSPORT_OPTIONS["vi
         "Need JOB_STALE_AFTER_SECONDS < CELERY_VISIBILITY_TIMEOUT and "
         "CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT.")
 
+# No log line carries a whole ID number (core.redaction): the filter sits on every handler and
+# on the two loggers that write request lines, which keep Django's own format and handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_id_numbers": {"()": "core.redaction.RedactIdNumbers"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_id_numbers"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_id_numbers"],
+        },
+    },
+    "loggers": {
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_id_numbers"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["redact_id_numbers"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -4,7 +4,8 @@
 - {% history_entries obj as history %}: an object's audit entries ready to show
   (templates/includes/history_panel.html uses it: `{% include "includes/history_panel.html" with obj=x %}`);
 - {% url_replace page=3 %}: the current query string with some parameters replaced;
-- {{ user|role_labels }}: the user's roles in words.
+- {{ user|role_labels }}: the user's roles in words;
+- {{ request.get_full_path|without_id_numbers }}: a URL fit to echo (core.redaction).
 """
 
 from django import template
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import history
 from core.models import Role
+from core.redaction import redact
 from core.scoping import paths_in_scope, unit_scope
 
 register = template.Library()
@@ -77,7 +79,14 @@ def url_replace(context, **params) -> str:
             query.pop(key, None)
         else:
             query[key] = value
-    return "?" + query.urlencode()
+    # A search by a whole ID number is never echoed back (API.md, "Personal data").
+    return "?" + redact(query.urlencode())
+
+
+@register.filter
+def without_id_numbers(text: str) -> str:
+    """{{ request.get_full_path|without_id_numbers }}: a URL to echo, ID numbers masked."""
+    return redact(text)
 
 
 # History -----------------------------------------------------------------------

@@ -227,10 +227,11 @@ def _on_propose(ctx, actor, data):
         raise ValidationError({"criteria": _("情形编号不存在或已停用：%(codes)s。") % {"codes": "、".join(unknown)}})
     liaison = data.get("liaison")
     if liaison is not None:
-        if not isinstance(liaison, User):
-            liaison = User.objects.filter(pk=liaison).first()
-        if liaison is None or not liaison.is_active or not liaison.has_role(Role.LIAISON):
-            raise ValidationError({"liaison": _("请选择一名有效的纪检监察联络人。")})
+        # Only a liaison covering the case (what the form offers), named by nobody's username.
+        liaison_id = liaison.pk if isinstance(liaison, User) else liaison
+        liaison = selectors.liaison_candidates(case).filter(pk=liaison_id).first()
+        if liaison is None:
+            raise ValidationError({"liaison": _("所选联络人不存在或不可选择。")})
     case.criteria, case.recommendation, case.proposed_by, case.liaison = criteria, recommendation, actor, liaison
     case.situations.set(situations)
     ctx.check_outcome(recommendation, "recommendation")
@@ -405,10 +406,18 @@ def case_panel_set(*, case: Case, actor, reviewers: list) -> Case:
     if not users:
         raise ValidationError({"reviewers": _("审议组至少需要一名审核人。")})
     earlier = selectors.earlier_voters(case)
+    # Who may sit: the reviewers covering the case and, on appeal, those of the jurisdiction
+    # above (selectors.panel_candidates: the form's choices and the API's check are the same).
+    may_sit = {u.pk for u in selectors.covering_users(case=case, role=Role.REVIEWER)}
+    if case.round > 1:
+        may_sit |= {u.pk for u in selectors.reviewers_above(case)}
     errors = []
     for user in users:
-        if not (user.is_active and user.has_role(Role.REVIEWER)):
-            errors.append(_("%(name)s 不是容错认定审核人。") % {"name": user.get_username()})
+        if not (user.is_active and user.has_role(Role.REVIEWER)) or user.pk not in may_sit:
+            # Not a reviewer who may sit on this case: said without the account's name (issue 7).
+            errors.append(
+                _("编号为 %(id)s 的审核人不存在或不能参加本案审议。") % {"id": user.pk}
+            )
         elif user.pk in earlier:
             errors.append(_("%(name)s 已参加前一轮表决，申诉复核须另行组成审议组。") % {"name": user.get_username()})
         elif reason := ctx.recusal(user):

@@ -28,6 +28,16 @@ def _require_covering_staff(actor, case: Case) -> None:
         raise PermissionDenied(_("本案不在您的管辖范围内。"))
 
 
+def _check_assignee(correction: Correction) -> None:
+    """The assignee must be staff covering the case (what the form offers): anyone else would
+    then see the correction in their list. Refused without naming the account."""
+    if correction.assignee_id is None:
+        return
+    candidates = selectors.assignee_candidates(correction.case)
+    if not candidates.filter(pk=correction.assignee_id).exists():
+        raise ValidationError({"assignee": _("所选责任人不存在或不可选择。")})
+
+
 def _check_correction(correction: Correction) -> None:
     errors = {}
     today = timezone.localdate()
@@ -74,6 +84,7 @@ def correction_create(*, actor, case: Case, step: str, evidence_file=None, **fie
     correction = Correction(case=case, step=step, created_by=actor)
     apply_fields(correction, fields, CORRECTION_FIELDS)
     _check_correction(correction)
+    _check_assignee(correction)
     if evidence_file is not None:
         _attach_evidence(correction, evidence_file, case)
     try:
@@ -95,6 +106,8 @@ def correction_update(*, correction: Correction, actor, evidence_file=None, **fi
     before = snapshot(correction, Correction.AUDITED)
     changed = apply_fields(correction, fields, CORRECTION_FIELDS)
     _check_correction(correction)
+    if "assignee" in changed:
+        _check_assignee(correction)
     if evidence_file is not None:
         _attach_evidence(correction, evidence_file, correction.case)
     changes = diff(before, snapshot(correction, Correction.AUDITED))

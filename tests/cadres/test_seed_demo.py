@@ -208,7 +208,7 @@ class TestSeededDemo:
         data = client.get("/api/v1/cadres/", {"page_size": 200}).json()
         assert data["count"] == heshan.count()
         assert {c["id"] for c in data["results"]} == set(heshan.values_list("pk", flat=True))
-        assert all(c["id_number"][6:14] == "********" for c in data["results"])
+        assert all(c["id_number"][6:] == "*" * 12 for c in data["results"])
         xie = Cadre.objects.get(name="謝允崗")
         assert client.get(f"/api/v1/cadres/{xie.pk}/").status_code == 404
         units = client.get("/api/v1/units/", {"page_size": 200}).json()

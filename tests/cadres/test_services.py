@@ -43,7 +43,7 @@ class TestIdNumber:
         assert idnumber.parse("１１０１０５１９４９１２３１００２ｘ") == (dt.date(1949, 12, 31), "F")
 
     def test_mask_keeps_region_and_last_four(self):
-        assert idnumber.mask("11010519491231002X") == "110105********002X"
+        assert idnumber.mask("11010519491231002X") == "110105************"
 
 
 class TestCadreCreate:
@@ -76,11 +76,11 @@ class TestCadreCreate:
             new_cadre(staff_user, tree["street"], gender="M")
         assert "gender" in exc.value.message_dict
 
-    def test_duplicate_id_number_refused(self, staff_user, tree):
+    def test_duplicate_id_number_refused_in_words(self, staff_user, tree):
         new_cadre(staff_user, tree["street"])
         with pytest.raises(ValidationError) as exc:
             new_cadre(staff_user, tree["street"], name="另一人")
-        assert "id_number" in exc.value.message_dict
+        assert exc.value.message_dict == {"id_number": ["该身份证号已登记在解放路街道的干部王秀英名下。"]}
         assert Cadre.objects.count() == 1
 
     def test_unit_outside_scope_refused(self, staff_user, tree):

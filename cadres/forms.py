@@ -62,8 +62,24 @@ class CadreForm(ScopedFormMixin, forms.ModelForm):
         ]
         widgets = {"birth_date": DateInput(), "rank_since": DateInput()}
 
+    # On the edit form: record the changed post as an appointment (任职记录) in the same save,
+    # so the cadre's timeline is not left empty (services.cadre_post_change).
+    APPOINTMENT_FIELDS = ("record_appointment", "appointment_kind", "appointment_start",
+                          "appointment_document_number")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["record_appointment"] = forms.BooleanField(
+                label=_("同时登记任职记录"), required=False,
+                help_text=_("单位、职务或级别有变动时勾选：现任职务于任职开始日期前一日结束，新职务记入任职记录。"))
+            self.fields["appointment_kind"] = forms.ChoiceField(
+                label=_("任职类型"), choices=Appointment.Kind.choices, required=False,
+                initial=Appointment.Kind.PROMOTION)
+            self.fields["appointment_start"] = forms.DateField(
+                label=_("任职开始日期"), required=False, widget=DateInput())
+            self.fields["appointment_document_number"] = forms.CharField(
+                label=_("任免文号"), required=False, max_length=60)
         id_field = self.fields["id_number"]
         id_field.widget.attrs.update(autocomplete="off", spellcheck="false")
         if self.instance.pk:
@@ -79,10 +95,19 @@ class CadreForm(ScopedFormMixin, forms.ModelForm):
         pass
 
     def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.APPOINTMENT_FIELDS}
         if self.instance.pk and not data.get("id_number"):
             data.pop("id_number", None)
         return data
+
+    def appointment_data(self) -> dict | None:
+        """What services.cadre_post_change needs beside the record, or None when the post
+        change is not to be recorded."""
+        if not self.cleaned_data.get("record_appointment"):
+            return None
+        return {"start_date": self.cleaned_data.get("appointment_start"),
+                "kind": self.cleaned_data.get("appointment_kind") or Appointment.Kind.PROMOTION,
+                "document_number": self.cleaned_data.get("appointment_document_number") or ""}
 
 
 class AppointmentForm(ScopedFormMixin, forms.ModelForm):

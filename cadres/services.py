@@ -282,3 +282,32 @@ def appointment_create(*, actor, sanction=None, **fields) -> Appointment:
             post_level=appointment.post_level,
         )
     return appointment
+
+
+@transaction.atomic
+def cadre_post_change(*, cadre: Cadre, actor, start_date, kind: str, document_number: str = "",
+                      **fields) -> Cadre:
+    """Change a cadre's record and record the new post as its appointment (任职记录), so the
+    timeline is not left empty: the current main post ends the day before `start_date`, and a
+    main appointment for the record's new unit, title and level begins on it. All or nothing.
+    Raises ValidationError, PermissionDenied."""
+    cadre = cadre_update(cadre=cadre, actor=actor, **fields)
+    if not start_date:
+        raise ValidationError({"appointment_start": _("请填写任职开始日期。")})
+    current = (Appointment.objects.select_for_update()
+               .filter(cadre=cadre, is_main=True, end_date__isnull=True).order_by("-start_date").first())
+    if current is not None:
+        if start_date <= current.start_date:
+            raise ValidationError({"appointment_start": _(
+                "任职开始日期须晚于现任职务“%(title)s”的开始日期（%(start)s）。") % {
+                "title": current.title, "start": current.start_date.isoformat()}})
+        before = snapshot(current, Appointment.AUDITED)
+        current.end_date = start_date - dt.timedelta(days=1)
+        current.save(update_fields=["end_date"])
+        audit_record(obj=current, actor=actor, action="update",
+                     changes=diff(before, snapshot(current, Appointment.AUDITED)))
+    appointment_create(actor=actor, cadre=cadre, unit=cadre.unit, title=cadre.position_title,
+                       post_level=cadre.post_level, kind=kind, is_main=True, start_date=start_date,
+                       document_number=(document_number or "").strip())
+    cadre.refresh_from_db()
+    return cadre

@@ -277,6 +277,10 @@ class CadreEditView(CadreCreateView):
         return super().get_context_data(cadre=self.cadre, **kwargs)
 
     def save(self, form):
+        appointment = form.appointment_data()
+        if appointment is not None:
+            return services.cadre_post_change(cadre=self.cadre, actor=self.request.user, **appointment,
+                                              **form.service_fields())
         return services.cadre_update(cadre=self.cadre, actor=self.request.user, **form.service_fields())
 
 

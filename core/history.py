@@ -58,6 +58,7 @@ class Redaction:
             entry.changes = {k: v for k, v in (entry.changes or {}).items() if not self.hide_key(k)}
         if entry.action in self.anonymous_actions:
             entry.actor_username = str(self.anonymous_actor)
+            entry.actor_id = None  # nor named by actor_names
         return entry
 
 
@@ -103,6 +104,18 @@ def redaction(user, obj: models.Model) -> Redaction:
     """What user may not read of obj's history (nothing hidden when the app registered no rule)."""
     redact = spec_for(type(obj)).redact
     return redact(user, obj) if redact is not None else NOTHING_HIDDEN
+
+
+def actor_names(entries) -> dict[int, str]:
+    """{user id: the name pages show} for the entries' actors, in one query: the real name,
+    the login name where none is recorded (an entry whose actor was hidden has no actor id,
+    and shows what Redaction.show left in actor_username)."""
+    from django.contrib.auth import get_user_model
+
+    ids = {e.actor_id for e in entries if e.actor_id}
+    if not ids:
+        return {}
+    return {u.pk: u.display_name for u in get_user_model().objects.filter(pk__in=ids)}
 
 
 def visible_entries(*, obj: models.Model, user) -> tuple[QuerySet[AuditEntry], Redaction]:

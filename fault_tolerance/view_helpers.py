@@ -248,9 +248,11 @@ def case_timeline(case: Case, user) -> list[dict]:
     oldest first: when, who, what, one line of detail."""
     entries, rule = history.visible_entries(obj=case, user=user)
     timeline = []
-    for entry in reversed(list(entries.only("id", "at", "actor_username", "action", "changes"))):
-        rule.show(entry)
-        timeline.append({"at": entry.at, "actor": entry.actor_username, "action": entry.action,
+    rows = [rule.show(e) for e in entries.only("id", "at", "actor_id", "actor_username", "action", "changes")]
+    names = history.actor_names(rows)
+    for entry in reversed(rows):
+        timeline.append({"at": entry.at, "actor": names.get(entry.actor_id) or entry.actor_username,
+                         "action": entry.action,
                          "label": history.action_label(Case, entry.action),
                          "detail": _entry_detail(entry.action, entry.changes or {})})
     return timeline

@@ -170,11 +170,12 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
     model = type(obj)
     user = context.get("user")
     visible, rule = history.visible_entries(obj=obj, user=user)
-    rows = list(visible.only("id", "at", "actor_username", "action", "changes")[: limit + 1])
+    rows = list(visible.only("id", "at", "actor_id", "actor_username", "action", "changes")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     for row in rows:
         rule.show(row)
+    actors = history.actor_names(rows)  # pages show people by name (the API keeps the username)
     related = _related_names(model, rows, user, obj)
     choice_labels = _choice_labels(model)
     # The app may put into words what its services record beyond the model's fields.
@@ -199,7 +200,7 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
             changes.append((label, _show(old, field, choice_labels, names), _show(new, field, choice_labels, names)))
         entries.append({
             "at": row.at,
-            "actor": row.actor_username,
+            "actor": actors.get(row.actor_id) or row.actor_username,
             "action": history.action_label(model, row.action),
             "changes": changes,
         })

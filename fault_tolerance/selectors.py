@@ -216,7 +216,7 @@ def panel_shortfall(case: Case) -> dict | None:
 
 
 def _users(users: list[User]) -> QuerySet[User]:
-    return User.objects.filter(pk__in=[u.pk for u in users])
+    return User.objects.filter(pk__in=[u.pk for u in users]).order_by("username")
 
 
 def panel_candidate_users(case: Case) -> QuerySet[User]:

@@ -171,7 +171,7 @@ def _correction_forms(case: Case, user, corrections: list, *, may: bool, add_for
     steps = [(value, label) for value, label in Correction.Step.choices if value not in recorded]
     if add_form is not None or not steps:
         return add_form
-    return CorrectionForm(steps=steps, assignees=selectors.covering_users(case=case, role=Role.STAFF),
+    return CorrectionForm(steps=steps, assignees=selectors.assignee_candidates(case),
                           prefix="correction")
 
 
@@ -324,7 +324,7 @@ class ProposalView(_CaseFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "situations": list(selectors.situation_catalog()),
-                "liaisons": selectors.covering_users(case=self.case, role=Role.LIAISON)}
+                "liaisons": selectors.liaison_candidates(self.case)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, **view_helpers.rules_context(self.case), **kwargs)
@@ -380,7 +380,7 @@ def correction_add(request, pk: int):
     recorded = set(case.corrections.values_list("step", flat=True))
     form = CorrectionForm(request.POST, prefix="correction",
                           steps=[c for c in Correction.Step.choices if c[0] not in recorded],
-                          assignees=selectors.covering_users(case=case, role=Role.STAFF))
+                          assignees=selectors.assignee_candidates(case))
     status = 400
     if form.is_valid():
         with form_refusals(form) as refused:

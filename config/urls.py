@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from assessments.api import ROUTES as ASSESSMENT_ROUTES
+from assessments.urls import public_urlpatterns as assessment_public_urls
 from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitViewSet
 from core.api_views import JobViewSet, OwnTokenViewSet, TokenView
 from discipline.api import ClarificationViewSet, SanctionViewSet
@@ -22,6 +24,8 @@ router.register("tolerance-cases", CaseViewSet, basename="tolerance-case")
 router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("sanctions", SanctionViewSet, basename="sanction")
+for _prefix, _viewset, _basename in ASSESSMENT_ROUTES:
+    router.register(_prefix, _viewset, basename=_basename)
 
 # A database that cannot answer is a 503 (JSON in the API, a Chinese page in the browser).
 handler500 = "core.transport.server_error"
@@ -47,6 +51,8 @@ urlpatterns = [
     path("", include("cadres.urls")),
     path("", include("discipline.urls")),
     path("", include("fault_tolerance.urls")),
+    path("assessments/", include("assessments.urls")),
+    *assessment_public_urls,
     path("notifications/", include("core.notification_urls")),
 ]
 

@@ -325,6 +325,20 @@ DANDANG = {
     "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300")),
     # A job taken over this many times (its worker died each time) is failed, not requeued.
     "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
+    # Assessments (DOMAIN.md, "Assessments"). The 优秀 share of a unit's year, unless a unit or
+    # its category has its own rate (assessments.ExcellenceRate, in the admin).
+    "EXCELLENT_RATE": os.environ.get("DANDANG_EXCELLENT_RATE", "0.15"),
+    # A unit with fewer people taking part than this has its cap counted over its parent
+    # together with its siblings of the same kind (统筹).
+    "EXCELLENT_POOL_BELOW": int(os.environ.get("DANDANG_EXCELLENT_POOL_BELOW", "7")),
+    # Whether 优秀 needs the year's quarterly grades on record (otherwise the 好 gate applies
+    # only where they are recorded).
+    "EXCELLENT_NEEDS_QUARTERLY": env_bool("DANDANG_EXCELLENT_NEEDS_QUARTERLY", False),
+    # How many units at the bottom of a category a team assessment escalates (末位).
+    "TEAM_BOTTOM_N": int(os.environ.get("DANDANG_TEAM_BOTTOM_N", "1")),
+    # The post-election evaluation's six weights (政治, 运行, 专业, 结构, 实绩, 问题), equal unless set.
+    "EVALUATION_WEIGHTS": [float(w) for w in os.environ.get(
+        "DANDANG_EVALUATION_WEIGHTS", "1,1,1,1,1,1").split(",")],
 }
 
 if not (DANDANG["JOB_STALE_AFTER_SECONDS"] < CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]

@@ -1,0 +1,3 @@
+"""REST API: the annual part of assessments (API.md)."""
+
+ROUTES: list[tuple] = []

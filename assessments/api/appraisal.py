@@ -1,0 +1,3 @@
+"""REST API: the appraisal part of assessments (API.md)."""
+
+ROUTES: list[tuple] = []

@@ -1,0 +1,3 @@
+"""REST API: the frontline part of assessments (API.md)."""
+
+ROUTES: list[tuple] = []

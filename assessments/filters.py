@@ -1,0 +1,1 @@
+"""FilterSets of assessments, shared by the API and the pages."""

@@ -1,0 +1,3 @@
+"""Models of the evaluation part of assessments (see models/__init__.py)."""
+
+__all__: list[str] = []

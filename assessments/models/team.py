@@ -1,0 +1,3 @@
+"""Models of the team part of assessments (see models/__init__.py)."""
+
+__all__: list[str] = []

@@ -1,0 +1,54 @@
+"""Who may see and write what of assessments: each rule once, a Q for querysets beside a
+predicate for one object. Selectors, pages, the API, exports, the timeline and the ballot
+pages ask here; nothing else decides.
+
+- A cadre's grades (quarterly, annual, post-election, frontline records) are seen by whoever
+  may see the cadre (cadres.permissions), the cadre themselves included.
+- A unit's records (team grades, appraisal rounds and their results, frontline projects,
+  quotas) are seen by users scoped to the unit or above it (core.scoping).
+- Staff write them within their scope; administrators too (the admin site goes through the
+  same services).
+- Ballot codes are shown once, to the staff member who opens the round, and never stored in a
+  readable form; a ballot names no code (models/appraisal.py)."""
+
+from django.db.models import Q
+
+from cadres.permissions import can_see_cadre, cadre_visible_q
+from core.models import Role
+from core.scoping import scope_q, unit_in_scope
+
+WRITE_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def cadre_record_visible_q(user, prefix: str = "cadre__") -> Q:
+    """Records about a cadre (reached through prefix) the user may see."""
+    return cadre_visible_q(user, prefix)
+
+
+def can_see_cadre_record(user, record) -> bool:
+    return can_see_cadre(user, record.cadre)
+
+
+def unit_record_visible_q(user, unit_field: str = "unit") -> Q:
+    """Records about a unit (reached through unit_field) the user may see."""
+    return scope_q(user, unit_field)
+
+
+def can_see_unit_record(user, unit) -> bool:
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    return unit_in_scope(user, unit)
+
+
+def can_write(user) -> bool:
+    """Whether user may enter assessments at all (the unit must still be in their scope)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and any(user.has_role(role) for role in WRITE_ROLES)
+    )
+
+
+def can_write_unit(user, unit) -> bool:
+    """Whether user may enter assessments for unit (and its cadres)."""
+    return can_write(user) and unit_in_scope(user, unit)

@@ -1,0 +1,1 @@
+"""Every non-trivial read of assessments, scoped to the user, one module per mechanism."""

@@ -1,0 +1,1 @@
+"""Reads: the appraisal part of assessments."""

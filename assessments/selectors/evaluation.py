@@ -1,0 +1,1 @@
+"""Reads: the evaluation part of assessments."""

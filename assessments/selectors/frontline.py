@@ -1,0 +1,1 @@
+"""Reads: the frontline part of assessments."""

@@ -1,0 +1,1 @@
+"""Reads: the team part of assessments."""

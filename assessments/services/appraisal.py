@@ -1,0 +1,1 @@
+"""Writes: the appraisal part of assessments."""

@@ -1,0 +1,1 @@
+"""Writes: the evaluation part of assessments."""

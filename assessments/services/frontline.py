@@ -1,0 +1,1 @@
+"""Writes: the frontline part of assessments."""

@@ -1,0 +1,1 @@
+"""Writes: the team part of assessments."""

@@ -1,0 +1,19 @@
+"""Pages of assessments under /assessments/ (namespace `assessments`); the public ballot page
+/ballot/<code>/ is in public_urlpatterns (config/urls.py mounts it at the root)."""
+
+from django.urls import path  # noqa: F401  (each section adds its pages)
+
+from .views import annual, appraisal, evaluation, frontline, team  # noqa: F401
+
+app_name = "assessments"
+
+urlpatterns = [
+    # annual and quarterly -------------------------------------------------------------
+    # team ------------------------------------------------------------------------------
+    # democratic appraisal --------------------------------------------------------------
+    # post-election evaluation and the reserve list --------------------------------------
+    # frontline inspection --------------------------------------------------------------
+]
+
+# No account needed: the ballot page (appraisal).
+public_urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pages of assessments, one module per mechanism; urls.py names them."""

@@ -1,0 +1,1 @@
+"""Pages: the annual part of assessments."""

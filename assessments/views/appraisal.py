@@ -1,0 +1,1 @@
+"""Pages: the appraisal part of assessments."""

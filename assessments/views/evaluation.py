@@ -1,0 +1,1 @@
+"""Pages: the evaluation part of assessments."""

@@ -1,0 +1,1 @@
+"""Pages: the frontline part of assessments."""

@@ -1,0 +1,1 @@
+"""Pages: the team part of assessments."""

@@ -3,7 +3,7 @@ the only answer that ever carries them; `{id}/results/` answers once the round h
 (409 with state "open" before)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -37,12 +37,15 @@ class AppraisalRoundSerializer(serializers.ModelSerializer):
 
 
 class AppraisalOpenedSerializer(AppraisalRoundSerializer):
-    codes = serializers.ListField(
-        child=serializers.CharField(), read_only=True,
+    codes = serializers.SerializerMethodField(
         help_text="the ballot codes, in this answer only: they are never shown again")
 
     class Meta(AppraisalRoundSerializer.Meta):
         fields = [*AppraisalRoundSerializer.Meta.fields, "codes"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_codes(self, obj) -> list[str]:
+        return list(self.context.get("codes", []))
 
 
 class TallySerializer(serializers.Serializer):
@@ -111,8 +114,8 @@ class AppraisalRoundViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         opened = services.appraisal_open(actor=request.user, **serializer.validated_data)
-        data = AppraisalOpenedSerializer(opened.round, context=self.get_serializer_context()).data
-        data["codes"] = opened.codes
+        data = AppraisalOpenedSerializer(
+            opened.round, context={**self.get_serializer_context(), "codes": opened.codes}).data
         response = Response(data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response

@@ -97,7 +97,7 @@ class AppraisalCode(models.Model):
     vote with it. `used` and nothing else records that it has voted."""
 
     round = models.ForeignKey(
-        AppraisalRound, verbose_name=_("民主测评"), on_delete=models.CASCADE, related_name="codes"
+        AppraisalRound, verbose_name=_("民主测评"), on_delete=models.CASCADE, related_name="+"
     )
     code_hash = models.CharField(_("测评码摘要"), max_length=64, unique=True)
     used = models.BooleanField(_("已使用"), default=False)

@@ -153,13 +153,16 @@ def ballot_cast(*, code: str, team: str, marks: dict[int, str]) -> None:
     errors = ballot_errors(round_, cadre_ids, team=team, marks=marks)
     if errors:
         raise ValidationError(errors)
+    if round_.is_closed:
+        raise BallotRefused("closed")
+    # One table in the WHERE, no join: on PostgreSQL a join becomes "id IN (subquery)", whose
+    # result a waiting UPDATE does not recompute after the winner commits (both would win).
     spent = AppraisalCode.objects.filter(
-        code_hash=code_hash(normalize_code(code)), used=False, round=round_,
-        round__closes_at__gt=timezone.now(),
+        code_hash=code_hash(normalize_code(code)), used=False, round_id=round_.pk,
     ).update(used=True)
     if spent != 1:
-        # Used meanwhile (a racing submission won) or closed meanwhile.
-        raise BallotRefused("closed" if round_.is_closed else "invalid")
+        # Used meanwhile: a racing submission with the same code won.
+        raise BallotRefused("invalid")
     ballot = AppraisalBallot.objects.create(round=round_, team=team)
     AppraisalMark.objects.bulk_create(
         [AppraisalMark(ballot=ballot, cadre_id=pk, rating=marks[pk]) for pk in cadre_ids]

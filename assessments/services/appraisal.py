@@ -71,13 +71,15 @@ class OpenedRound:
 
 
 @transaction.atomic
-def appraisal_open(*, actor, unit, year: int, kind: str, closes_at, voters: int) -> OpenedRound:
+def appraisal_open(*, actor, unit, year: int, kind: str, closes_at, voters: int,
+                   at=None) -> OpenedRound:
     """Open a round for unit: the unit's active cadres are fixed as the cadres rated, `voters`
-    codes are made and returned (formatted) once. Raises PermissionDenied, ValidationError."""
+    codes are made and returned (formatted) once. `at`: the moment it is opened (now; the demo
+    replays fixed dates). Raises PermissionDenied, ValidationError."""
     require_role(actor, Role.STAFF, Role.ADMIN)
     require_unit_in_scope(actor, unit)
     errors = {}
-    if closes_at is not None and closes_at <= timezone.now():
+    if closes_at is not None and closes_at <= (at or timezone.now()):
         errors["closes_at"] = _("截止时间须晚于当前时间。")
     if voters is None or not 1 <= voters <= MAX_VOTERS:
         errors["voters"] = _("测评票数须在 1 到 %(max)s 之间。") % {"max": MAX_VOTERS}
@@ -113,8 +115,8 @@ class BallotRefused(Exception):
         super().__init__(reason)
 
 
-def ballot_round(*, code: str) -> AppraisalRound:
-    """The open round a code may vote in. Raises BallotRefused."""
+def ballot_round(*, code: str, at=None) -> AppraisalRound:
+    """The open round a code may vote in (at `at`, default now). Raises BallotRefused."""
     normalized = normalize_code(code)
     row = (
         AppraisalCode.objects.filter(code_hash=code_hash(normalized)).select_related("round").first()
@@ -122,7 +124,7 @@ def ballot_round(*, code: str) -> AppraisalRound:
     )
     if row is None:
         raise BallotRefused("invalid")
-    if row.round.is_closed:
+    if row.round.closes_at <= (at or timezone.now()):
         raise BallotRefused("closed")
     if row.used:
         raise BallotRefused("invalid")
@@ -143,18 +145,17 @@ def ballot_errors(round_: AppraisalRound, cadre_ids: list[int], *, team, marks: 
 
 
 @transaction.atomic
-def ballot_cast(*, code: str, team: str, marks: dict[int, str]) -> None:
+def ballot_cast(*, code: str, team: str, marks: dict[int, str], at=None) -> None:
     """Cast one ballot with code: team's rating, {cadre id: rating} for every cadre rated.
     The code is spent by a conditional UPDATE (unused and the round still open), so of two
     submissions racing with one code exactly one casts. Writes no audit entry and nothing that
     names the code or the time. Raises BallotRefused, ValidationError."""
-    round_ = ballot_round(code=code)
+    at = at or timezone.now()
+    round_ = ballot_round(code=code, at=at)
     cadre_ids = list(round_.cadres.values_list("pk", flat=True))
     errors = ballot_errors(round_, cadre_ids, team=team, marks=marks)
     if errors:
         raise ValidationError(errors)
-    if round_.is_closed:
-        raise BallotRefused("closed")
     # One table in the WHERE, no join: on PostgreSQL a join becomes "id IN (subquery)", whose
     # result a waiting UPDATE does not recompute after the winner commits (both would win).
     spent = AppraisalCode.objects.filter(

@@ -1,1 +1,18 @@
 """Registrations of assessments with core's dashboard registry (and cadres.demo for demo)."""
+
+
+# appraisal ----
+# appraisals_open: 民主测评 in the user's scope still taking ballots (进行中的民主测评).
+from django.utils import timezone as _timezone  # noqa: E402
+
+from core import dashboard as _core_dashboard  # noqa: E402
+
+
+def _appraisal_figures(user) -> dict:
+    from .selectors.appraisal import appraisal_list
+
+    return {"appraisals_open": appraisal_list(user=user).filter(
+        closes_at__gt=_timezone.now()).count()}
+
+
+_core_dashboard.register(_appraisal_figures)

@@ -1,1 +1,11 @@
 """Registrations of assessments with core's history registry (and cadres.demo for demo)."""
+
+
+# appraisal ----
+# A round's history: opened (with its settings and the cadres fixed) and sealed (the count).
+# Ballots have none: casting writes no audit entry (models/appraisal.py says why).
+from core import history as _core_history  # noqa: E402
+
+from .models import AppraisalRound  # noqa: E402
+
+_core_history.register(AppraisalRound, actions=AppraisalRound.HistoryAction)

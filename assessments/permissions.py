@@ -52,3 +52,25 @@ def can_write(user) -> bool:
 def can_write_unit(user, unit) -> bool:
     """Whether user may enter assessments for unit (and its cadres)."""
     return can_write(user) and unit_in_scope(user, unit)
+
+
+# appraisal ----
+# A round (its turnout, its results) is a unit record: seen by users scoped to the unit or
+# above it, opened by staff or administrators in scope. Results are shown once the round has
+# closed, never while voters may still vote (a running tally would steer the rest).
+
+
+def appraisal_visible_q(user) -> Q:
+    return unit_record_visible_q(user, "unit")
+
+
+def can_see_appraisal(user, appraisal_round) -> bool:
+    return can_see_unit_record(user, appraisal_round.unit)
+
+
+def can_open_appraisal(user, unit) -> bool:
+    return can_write_unit(user, unit)
+
+
+def can_see_appraisal_results(user, appraisal_round) -> bool:
+    return can_see_appraisal(user, appraisal_round) and appraisal_round.is_closed

@@ -11,9 +11,16 @@ urlpatterns = [
     # annual and quarterly -------------------------------------------------------------
     # team ------------------------------------------------------------------------------
     # democratic appraisal --------------------------------------------------------------
+    path("appraisals/", appraisal.appraisal_list, name="appraisal-list"),
+    path("appraisals/new/", appraisal.appraisal_open, name="appraisal-create"),
+    path("appraisals/<int:pk>/", appraisal.appraisal_detail, name="appraisal-detail"),
+    path("appraisals/<int:pk>/slips/", appraisal.appraisal_slips, name="appraisal-slips"),
     # post-election evaluation and the reserve list --------------------------------------
     # frontline inspection --------------------------------------------------------------
 ]
 
 # No account needed: the ballot page (appraisal).
-public_urlpatterns: list = []
+public_urlpatterns: list = [
+    path("ballot/done/", appraisal.ballot_done, name="appraisal-ballot-done"),
+    path("ballot/<str:code>/", appraisal.ballot, name="appraisal-ballot"),
+]

@@ -339,7 +339,33 @@ DANDANG = {
     # The post-election evaluation's six weights (政治, 运行, 专业, 结构, 实绩, 问题), equal unless set.
     "EVALUATION_WEIGHTS": [float(w) for w in os.environ.get(
         "DANDANG_EVALUATION_WEIGHTS", "1,1,1,1,1,1").split(",")],
+    # 民主测评: the score of each rating (好, 较好, 一般, 差), the weighted score being their mean
+    # over the ballots; and how many requests a client IP may make to the public ballot page
+    # (a room of voters behind one office NAT must get through: reading and casting are two).
+    "APPRAISAL_SCORES": [int(w) for w in os.environ.get(
+        "DANDANG_APPRAISAL_SCORES", "100,80,60,0").split(",")],
+    "BALLOT_RATE_LIMIT": os.environ.get("DANDANG_BALLOT_RATE_LIMIT", "60/m"),
 }
+
+# The counters of django-ratelimit (the public ballot page). Django's own Redis cache where
+# Redis is configured (shared by every worker, atomic increments); without Redis (a laptop,
+# SQLite) a per-process memory cache, which limits each process on its own. The default cache
+# is left as it was. django_ratelimit is not in INSTALLED_APPS: its system check would refuse
+# the memory fallback, which is what we want without Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "dandang-rl"}
+        if REDIS_URL else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Behind a reverse proxy, the request header it puts the client address in (as a META key,
+# e.g. HTTP_X_REAL_IP); otherwise REMOTE_ADDR, and every voter would share the proxy's count.
+if os.environ.get("RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["RATELIMIT_IP_META_KEY"]
 
 if not (DANDANG["JOB_STALE_AFTER_SECONDS"] < CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
         and CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT

@@ -27,3 +27,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"dandang-test-{os.getpid()}.sqlite3")
     }
+
+# The ballot page's rate-limit counters in memory: a test starts from an empty cache (the
+# appraisal tests clear it), whatever Redis holds from another run.
+CACHES = {**CACHES, "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
+                                  "LOCATION": "ratelimit"}}

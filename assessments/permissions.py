@@ -52,3 +52,18 @@ def can_write(user) -> bool:
 def can_write_unit(user, unit) -> bool:
     """Whether user may enter assessments for unit (and its cadres)."""
     return can_write(user) and unit_in_scope(user, unit)
+
+
+# team ----
+# Team grades and their measure proposals are unit records: seen by users scoped to the unit or
+# above it, written (entered, confirmed, dismissed) by staff and administrators in scope
+# (can_write_unit). A proposal names a cadre of the unit; whoever sees the unit's team grade
+# sees who its principal leaders are.
+
+
+def team_proposal_visible_q(user) -> Q:
+    return unit_record_visible_q(user, "assessment__unit")
+
+
+def can_see_team_proposal(user, proposal) -> bool:
+    return can_see_unit_record(user, proposal.assessment.unit)

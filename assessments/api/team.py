@@ -17,7 +17,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import HasRole, HistoryMixin, ScopedUnitField
-from core.models import Role
 
 from .. import permissions
 from ..filters import TeamAssessmentFilter, TeamMeasureProposalFilter
@@ -32,8 +31,14 @@ class TeamAssessmentSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     score = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
-        allow_null=True, coerce_to_string=False, help_text="得分，0 到 100，可不填。",
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="得分，0 到 100，可不填。",
     )
     category = serializers.CharField(
         read_only=True, help_text="考核类别（录入时取自单位）：在同一考核主体、同一类别内排名。"
@@ -42,21 +47,36 @@ class TeamAssessmentSerializer(serializers.ModelSerializer):
         read_only=True, help_text="考核主体（单位的上级单位）：排名在其下同类别单位之间进行。"
     )
     rank = serializers.IntegerField(
-        read_only=True, allow_null=True,
+        read_only=True,
+        allow_null=True,
         help_text="在同一考核主体、同一类别、同一年度内的名次：先按等次，再按得分（高者在前，"
-                  "无得分者排在同等次有得分者之后）；并列同名次。",
+        "无得分者排在同等次有得分者之后）；并列同名次。",
     )
     escalation = serializers.ChoiceField(
-        choices=TeamAssessment.Escalation.choices, read_only=True, allow_null=True,
+        choices=TeamAssessment.Escalation.choices,
+        read_only=True,
+        allow_null=True,
         help_text="末位措施：连续处于末位的第一年 talk_reminder（谈话提醒），第二年 admonishment"
-                  "（诫勉谈话），第三年及以后 post_adjustment（岗位调整）；不在末位为 null。"
-                  "同组单位不多于末位数（TEAM_BOTTOM_N）时不设末位。",
+        "（诫勉谈话），第三年及以后 post_adjustment（岗位调整）；不在末位为 null。"
+        "同组单位不多于末位数（TEAM_BOTTOM_N）时不设末位。",
     )
 
     class Meta:
         model = TeamAssessment
-        fields = ["id", "unit", "unit_name", "year", "grade", "score", "category",
-                  "jurisdiction", "rank", "escalation", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "year",
+            "grade",
+            "score",
+            "category",
+            "jurisdiction",
+            "rank",
+            "escalation",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
         validators = []  # one per unit and year: the service refuses a duplicate on its field
 
@@ -90,8 +110,14 @@ class TeamAssessmentViewSet(
         data = serializer.validated_data
         result = services.team_assessment_save(
             actor=self.request.user,
-            rows=[TeamRow(unit=data["unit"], year=data["year"], grade=data["grade"],
-                          score=data.get("score"))],
+            rows=[
+                TeamRow(
+                    unit=data["unit"],
+                    year=data["year"],
+                    grade=data["grade"],
+                    score=data.get("score"),
+                )
+            ],
             create_only=True,
         )
         serializer.instance = result.objects[0]
@@ -103,13 +129,29 @@ class TeamMeasureProposalSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="assessment.year", read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     position_title = serializers.CharField(source="cadre.position_title", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = TeamMeasureProposal
-        fields = ["id", "assessment", "unit", "unit_name", "year", "cadre", "cadre_name",
-                  "position_title", "measure", "status", "basis_lost", "decided_by",
-                  "decided_at", "dismiss_reason", "created_at"]
+        fields = [
+            "id",
+            "assessment",
+            "unit",
+            "unit_name",
+            "year",
+            "cadre",
+            "cadre_name",
+            "position_title",
+            "measure",
+            "status",
+            "basis_lost",
+            "decided_by",
+            "decided_at",
+            "dismiss_reason",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

@@ -46,26 +46,41 @@ class TeamAssessment(models.Model):
     GRADE_ORDER = {"good": 0, "fairly_good": 1, "average": 2, "poor": 3}
 
     unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("单位"), on_delete=models.PROTECT,
+        "core.Unit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
         related_name="team_assessments",
     )
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     grade = models.CharField(_("等次"), max_length=12, choices=Grade.choices)
     score = models.DecimalField(
-        _("得分"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("得分"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     # The ranking group, copied from the unit when graded (see the module's docstring).
     category = models.CharField(_("考核类别"), max_length=30, editable=False)
     jurisdiction = models.ForeignKey(
-        "core.Unit", verbose_name=_("考核主体"), null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        "core.Unit",
+        verbose_name=_("考核主体"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Derived by services.team.team_recompute.
     rank = models.PositiveSmallIntegerField(_("排名"), null=True, blank=True, editable=False)
     bottom_streak = models.PositiveSmallIntegerField(_("连续末位年数"), default=0, editable=False)
     escalation = models.CharField(
-        _("末位措施"), max_length=20, choices=Escalation.choices, blank=True, default="",
+        _("末位措施"),
+        max_length=20,
+        choices=Escalation.choices,
+        blank=True,
+        default="",
         editable=False,
     )
     created_by = models.ForeignKey(
@@ -97,9 +112,7 @@ class TeamAssessment(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("assessments:team-ranking") + (
-            f"?category={self.category}&year={self.year}"
-        )
+        return reverse("assessments:team-ranking") + (f"?category={self.category}&year={self.year}")
 
 
 class TeamMeasureProposal(models.Model):
@@ -129,11 +142,15 @@ class TeamMeasureProposal(models.Model):
     }
 
     assessment = models.ForeignKey(
-        TeamAssessment, verbose_name=_("班子考核"), on_delete=models.PROTECT,
+        TeamAssessment,
+        verbose_name=_("班子考核"),
+        on_delete=models.PROTECT,
         related_name="proposals",
     )
     cadre = models.ForeignKey(
-        "cadres.Cadre", verbose_name=_("主要负责人"), on_delete=models.PROTECT,
+        "cadres.Cadre",
+        verbose_name=_("主要负责人"),
+        on_delete=models.PROTECT,
         related_name="team_measure_proposals",
     )
     measure = models.CharField(_("措施"), max_length=20, choices=TeamAssessment.Escalation.choices)
@@ -143,8 +160,12 @@ class TeamMeasureProposal(models.Model):
     # A confirmed proposal whose basis a regrade removed: flagged for staff, never deleted.
     basis_lost = models.BooleanField(_("依据已不存在"), default=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     dismiss_reason = models.TextField(_("不予采纳理由"), blank=True, default="")

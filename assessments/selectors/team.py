@@ -106,7 +106,9 @@ def principal_leaders(unit_ids: Iterable[int]) -> dict[int, list[Cadre]]:
     leaders = {}
     for unit_id, cadres in by_unit.items():
         top = min(LEVEL_ORDER.get(c.post_level, len(LEVEL_ORDER)) for c in cadres)
-        leaders[unit_id] = [c for c in cadres if LEVEL_ORDER.get(c.post_level, len(LEVEL_ORDER)) == top]
+        leaders[unit_id] = [
+            c for c in cadres if LEVEL_ORDER.get(c.post_level, len(LEVEL_ORDER)) == top
+        ]
     return leaders
 
 
@@ -139,8 +141,12 @@ def team_ranking(*, user, category: str, year: int) -> list[dict]:
     rows = list(
         team_assessment_list(user=user, filters={"category": category, "year": year})
         .annotate(
-            pending=Count("proposals", filter=Q(proposals__status=TeamMeasureProposal.Status.PENDING)),
-            confirmed=Count("proposals", filter=Q(proposals__status=TeamMeasureProposal.Status.CONFIRMED)),
+            pending=Count(
+                "proposals", filter=Q(proposals__status=TeamMeasureProposal.Status.PENDING)
+            ),
+            confirmed=Count(
+                "proposals", filter=Q(proposals__status=TeamMeasureProposal.Status.CONFIRMED)
+            ),
             flagged=Count("proposals", filter=Q(proposals__basis_lost=True)),
         )
         .order_by("jurisdiction__path", "rank", "unit__name", "id")
@@ -148,7 +154,10 @@ def team_ranking(*, user, category: str, year: int) -> list[dict]:
     sizes = dict(
         TeamAssessment.objects.filter(
             category=category, year=year, jurisdiction_id__in={r.jurisdiction_id for r in rows}
-        ).values_list("jurisdiction_id").annotate(n=Count("id")).values_list("jurisdiction_id", "n")
+        )
+        .values_list("jurisdiction_id")
+        .annotate(n=Count("id"))
+        .values_list("jurisdiction_id", "n")
     )
     if any(r.jurisdiction_id is None for r in rows):
         sizes[None] = TeamAssessment.objects.filter(
@@ -157,7 +166,13 @@ def team_ranking(*, user, category: str, year: int) -> list[dict]:
     tables: list[dict] = []
     for row in rows:
         if not tables or tables[-1]["jurisdiction"] != row.jurisdiction:
-            tables.append({"jurisdiction": row.jurisdiction, "size": sizes.get(row.jurisdiction_id, 0), "rows": []})
+            tables.append(
+                {
+                    "jurisdiction": row.jurisdiction,
+                    "size": sizes.get(row.jurisdiction_id, 0),
+                    "rows": [],
+                }
+            )
         tables[-1]["rows"].append(row)
     return tables
 

@@ -64,9 +64,16 @@ def _row_errors(actor, rows: list[TeamRow]) -> dict[int, dict[str, list[str]]]:
             _add(errors, index, "unit", _("单位不存在或不在您的管辖范围内。"))
             continue
         if not row.unit.category:
-            _add(errors, index, "unit", _(
-                "“%(unit)s”未设置考核类别，不能进行班子考核：班子在所属考核类别内排名。"
-                "请先在单位信息中设置考核类别。") % {"unit": row.unit.name})
+            _add(
+                errors,
+                index,
+                "unit",
+                _(
+                    "“%(unit)s”未设置考核类别，不能进行班子考核：班子在所属考核类别内排名。"
+                    "请先在单位信息中设置考核类别。"
+                )
+                % {"unit": row.unit.name},
+            )
         if row.grade not in TeamAssessment.Grade.values:
             _add(errors, index, "grade", _("等次无效，应为好、较好、一般或差。"))
         if row.score is not None and not (0 <= row.score <= 100):
@@ -75,8 +82,13 @@ def _row_errors(actor, rows: list[TeamRow]) -> dict[int, dict[str, list[str]]]:
             _add(errors, index, "year", _("年度应在 2000 到 2100 之间。"))
         key = (row.unit.pk, row.year)
         if key in seen:
-            _add(errors, index, "unit",
-                 _("与第 %(n)s 条重复：同一单位同一年度只能有一个班子考核等次。") % {"n": seen[key] + 1})
+            _add(
+                errors,
+                index,
+                "unit",
+                _("与第 %(n)s 条重复：同一单位同一年度只能有一个班子考核等次。")
+                % {"n": seen[key] + 1},
+            )
         seen.setdefault(key, index)
     return errors
 
@@ -110,8 +122,13 @@ def team_assessment_save(
     if create_only:
         for index, row in enumerate(rows):
             if (row.unit.pk, row.year) in existing:
-                _add(errors, index, "year",
-                     _("“%(unit)s”%(year)s 年度已有班子考核等次。") % {"unit": row.unit.name, "year": row.year})
+                _add(
+                    errors,
+                    index,
+                    "year",
+                    _("“%(unit)s”%(year)s 年度已有班子考核等次。")
+                    % {"unit": row.unit.name, "year": row.year},
+                )
         if errors:
             _refuse(errors, single)
 
@@ -125,8 +142,12 @@ def team_assessment_save(
 
     for row in rows:
         current = existing.get((row.unit.pk, row.year))
-        values = dict(grade=row.grade, score=row.score, category=row.unit.category,
-                      jurisdiction_id=row.unit.parent_id)
+        values = dict(
+            grade=row.grade,
+            score=row.score,
+            category=row.unit.category,
+            jurisdiction_id=row.unit.parent_id,
+        )
         if current is None:
             obj = TeamAssessment(unit=row.unit, year=row.year, created_by=actor, **values)
             to_create.append(obj)
@@ -151,19 +172,36 @@ def team_assessment_save(
         ["grade", "score", "category", "jurisdiction", "updated_at"],
     )
     items = [
-        AuditItem(obj, "create", {k: [None, v] for k, v in snapshot(obj, TeamAssessment.AUDITED).items()
-                                  if v not in (None, "")})
+        AuditItem(
+            obj,
+            "create",
+            {
+                k: [None, v]
+                for k, v in snapshot(obj, TeamAssessment.AUDITED).items()
+                if v not in (None, "")
+            },
+        )
         for obj in to_create
     ]
     for obj, before in to_update:
         after = snapshot(obj, TeamAssessment.AUDITED)
-        items.append(AuditItem(obj, "update", {k: [before[k], after[k]] for k in after if before[k] != after[k]}))
+        items.append(
+            AuditItem(
+                obj, "update", {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            )
+        )
     audit_record_many(actor=actor, items=items)
-    for (jurisdiction_id, category), year in sorted(groups.items(), key=lambda kv: (str(kv[0]), kv[1])):
-        team_recompute(actor=actor, jurisdiction_id=jurisdiction_id, category=category, from_year=year)
+    for (jurisdiction_id, category), year in sorted(
+        groups.items(), key=lambda kv: (str(kv[0]), kv[1])
+    ):
+        team_recompute(
+            actor=actor, jurisdiction_id=jurisdiction_id, category=category, from_year=year
+        )
     if to_create or to_update:
         # The saved objects carry their fresh rank and escalation.
-        fresh = {a.pk: a for a in TeamAssessment.objects.filter(pk__in=[o.pk for o in result.objects])}
+        fresh = {
+            a.pk: a for a in TeamAssessment.objects.filter(pk__in=[o.pk for o in result.objects])
+        }
         for obj in result.objects:
             obj.rank = fresh[obj.pk].rank
             obj.bottom_streak = fresh[obj.pk].bottom_streak
@@ -172,7 +210,11 @@ def team_assessment_save(
 
 
 def _group_q(jurisdiction_id, category) -> Q:
-    place = Q(jurisdiction__isnull=True) if jurisdiction_id is None else Q(jurisdiction_id=jurisdiction_id)
+    place = (
+        Q(jurisdiction__isnull=True)
+        if jurisdiction_id is None
+        else Q(jurisdiction_id=jurisdiction_id)
+    )
     return place & Q(category=category)
 
 
@@ -214,10 +256,15 @@ def team_recompute(*, actor, jurisdiction_id, category: str, from_year: int) -> 
     counts = {"ranked": len(records), "changed": len(changed), **_sync_proposals(actor, records)}
     if any(v for k, v in counts.items() if k != "ranked"):
         audit_run(
-            obj=records[0], actor=actor, action=TeamAssessment.HistoryAction.RECOMPUTE,
+            obj=records[0],
+            actor=actor,
+            action=TeamAssessment.HistoryAction.RECOMPUTE,
             inputs={"jurisdiction": jurisdiction_id, "category": category, "from_year": from_year},
-            rules_version=RULES_VERSION, counts=counts,
-            rows=sorted((a.unit_id, a.year, a.rank, a.bottom_streak, a.escalation) for a in records),
+            rules_version=RULES_VERSION,
+            counts=counts,
+            rows=sorted(
+                (a.unit_id, a.year, a.rank, a.bottom_streak, a.escalation) for a in records
+            ),
         )
     return counts
 
@@ -227,11 +274,16 @@ def _sync_proposals(actor, records: list[TeamAssessment]) -> dict[str, int]:
     existing = defaultdict(list)
     for p in (
         TeamMeasureProposal.objects.select_for_update(of=("self",))
-        .filter(assessment__in=records).select_related("cadre").order_by("id")
+        .filter(assessment__in=records)
+        .select_related("cadre")
+        .order_by("id")
     ):
         existing[p.assessment_id].append(p)
-    needing = [a for a in records
-               if a.escalation and not any(p.measure == a.escalation for p in existing[a.pk])]
+    needing = [
+        a
+        for a in records
+        if a.escalation and not any(p.measure == a.escalation for p in existing[a.pk])
+    ]
     leaders = principal_leaders({a.unit_id for a in needing}) if needing else {}
     to_create, to_update, items = [], [], []
     counts = dict.fromkeys(("proposed", "withdrawn", "reopened", "flagged", "unflagged"), 0)
@@ -241,13 +293,29 @@ def _sync_proposals(actor, records: list[TeamAssessment]) -> dict[str, int]:
             before = (p.status, p.basis_lost)
             basis = p.measure == a.escalation
             if basis and p.status == Status.WITHDRAWN:
-                p.status, action, count = Status.PENDING, TeamMeasureProposal.HistoryAction.REOPEN, "reopened"
+                p.status, action, count = (
+                    Status.PENDING,
+                    TeamMeasureProposal.HistoryAction.REOPEN,
+                    "reopened",
+                )
             elif basis and p.status == Status.CONFIRMED and p.basis_lost:
-                p.basis_lost, action, count = False, TeamMeasureProposal.HistoryAction.BASIS_RESTORED, "unflagged"
+                p.basis_lost, action, count = (
+                    False,
+                    TeamMeasureProposal.HistoryAction.BASIS_RESTORED,
+                    "unflagged",
+                )
             elif not basis and p.status == Status.PENDING:
-                p.status, action, count = Status.WITHDRAWN, TeamMeasureProposal.HistoryAction.WITHDRAW, "withdrawn"
+                p.status, action, count = (
+                    Status.WITHDRAWN,
+                    TeamMeasureProposal.HistoryAction.WITHDRAW,
+                    "withdrawn",
+                )
             elif not basis and p.status == Status.CONFIRMED and not p.basis_lost:
-                p.basis_lost, action, count = True, TeamMeasureProposal.HistoryAction.BASIS_LOST, "flagged"
+                p.basis_lost, action, count = (
+                    True,
+                    TeamMeasureProposal.HistoryAction.BASIS_LOST,
+                    "flagged",
+                )
             else:
                 continue
             counts[count] += 1
@@ -260,13 +328,22 @@ def _sync_proposals(actor, records: list[TeamAssessment]) -> dict[str, int]:
             items.append(AuditItem(p, action, changes))
         if a in needing:
             for cadre in leaders.get(a.unit_id, []):
-                to_create.append(TeamMeasureProposal(assessment=a, cadre=cadre, measure=a.escalation))
+                to_create.append(
+                    TeamMeasureProposal(assessment=a, cadre=cadre, measure=a.escalation)
+                )
     TeamMeasureProposal.objects.bulk_create(to_create)
     TeamMeasureProposal.objects.bulk_update(to_update, ["status", "basis_lost"])
     counts["proposed"] = len(to_create)
     items.extend(
-        AuditItem(p, "create", {k: [None, v] for k, v in snapshot(p, TeamMeasureProposal.AUDITED).items()
-                                if v not in (None, "", False)})
+        AuditItem(
+            p,
+            "create",
+            {
+                k: [None, v]
+                for k, v in snapshot(p, TeamMeasureProposal.AUDITED).items()
+                if v not in (None, "", False)
+            },
+        )
         for p in to_create
     )
     audit_record_many(actor=actor, items=items, record_empty=True)
@@ -279,7 +356,8 @@ def _sync_proposals(actor, records: list[TeamAssessment]) -> dict[str, int]:
 def _locked(proposal: TeamMeasureProposal, actor, action: str) -> TeamMeasureProposal:
     proposal = (
         TeamMeasureProposal.objects.select_for_update(of=("self",))
-        .select_related("assessment__unit", "cadre").get(pk=proposal.pk)
+        .select_related("assessment__unit", "cadre")
+        .get(pk=proposal.pk)
     )
     if not permissions.can_write_unit(actor, proposal.assessment.unit):
         raise PermissionDenied(_("您无权处理该单位的末位措施建议。"))
@@ -287,7 +365,8 @@ def _locked(proposal: TeamMeasureProposal, actor, action: str) -> TeamMeasurePro
         raise Conflict(
             _("该建议当前为“%(state)s”，只有待确认的建议可以确认或不予采纳。")
             % {"state": proposal.get_status_display()},
-            state=proposal.status, action=action,
+            state=proposal.status,
+            action=action,
         )
     return proposal
 
@@ -301,14 +380,20 @@ def team_proposal_confirm(*, actor, proposal: TeamMeasureProposal) -> TeamMeasur
     proposal.status = TeamMeasureProposal.TRANSITIONS[(old, "confirm")]
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(obj=proposal, actor=actor, action=TeamMeasureProposal.HistoryAction.CONFIRM,
-                 changes={"status": [old, proposal.status]})
+    audit_record(
+        obj=proposal,
+        actor=actor,
+        action=TeamMeasureProposal.HistoryAction.CONFIRM,
+        changes={"status": [old, proposal.status]},
+    )
     team_measure_confirmed.send(sender=TeamMeasureProposal, proposal=proposal, actor=actor)
     return proposal
 
 
 @transaction.atomic
-def team_proposal_dismiss(*, actor, proposal: TeamMeasureProposal, reason: str) -> TeamMeasureProposal:
+def team_proposal_dismiss(
+    *, actor, proposal: TeamMeasureProposal, reason: str
+) -> TeamMeasureProposal:
     """Dismiss a pending proposal with a reason. Raises Conflict (not pending),
     ValidationError (no reason), PermissionDenied."""
     proposal = _locked(proposal, actor, "dismiss")
@@ -317,8 +402,16 @@ def team_proposal_dismiss(*, actor, proposal: TeamMeasureProposal, reason: str) 
         raise ValidationError({"reason": _("请填写不予采纳的理由。")})
     old = proposal.status
     proposal.status = TeamMeasureProposal.TRANSITIONS[(old, "dismiss")]
-    proposal.decided_by, proposal.decided_at, proposal.dismiss_reason = actor, timezone.now(), reason
+    proposal.decided_by, proposal.decided_at, proposal.dismiss_reason = (
+        actor,
+        timezone.now(),
+        reason,
+    )
     proposal.save(update_fields=["status", "decided_by", "decided_at", "dismiss_reason"])
-    audit_record(obj=proposal, actor=actor, action=TeamMeasureProposal.HistoryAction.DISMISS,
-                 changes={"status": [old, proposal.status], "dismiss_reason": ["", reason]})
+    audit_record(
+        obj=proposal,
+        actor=actor,
+        action=TeamMeasureProposal.HistoryAction.DISMISS,
+        changes={"status": [old, proposal.status], "dismiss_reason": ["", reason]},
+    )
     return proposal

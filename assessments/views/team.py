@@ -48,10 +48,17 @@ def team_ranking(request):
     if form.is_valid():
         tables = selectors.team_ranking(user=request.user, **form.cleaned_data)
     status = 400 if request.GET and not form.is_valid() else 200
-    return render(request, "assessments/team_ranking.html", {
-        "form": form, "tables": tables, "can_write": permissions.can_write(request.user),
-        "bottom_n": selectors.bottom_n(),
-    }, status=status)
+    return render(
+        request,
+        "assessments/team_ranking.html",
+        {
+            "form": form,
+            "tables": tables,
+            "can_write": permissions.can_write(request.user),
+            "bottom_n": selectors.bottom_n(),
+        },
+        status=status,
+    )
 
 
 class TeamAssessmentEntryView(ServiceFormView):
@@ -65,15 +72,20 @@ class TeamAssessmentEntryView(ServiceFormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        return {"unit": self.request.GET.get("unit") or None,
-                "year": self.request.GET.get("year") or None}
+        return {
+            "unit": self.request.GET.get("unit") or None,
+            "year": self.request.GET.get("year") or None,
+        }
 
     def perform(self, form):
         data = form.cleaned_data
         result = services.team_assessment_save(
             actor=self.request.user,
-            rows=[TeamRow(unit=data["unit"], year=data["year"], grade=data["grade"],
-                          score=data["score"])],
+            rows=[
+                TeamRow(
+                    unit=data["unit"], year=data["year"], grade=data["grade"], score=data["score"]
+                )
+            ],
         )
         saved = result.objects[0]
         if result.created:
@@ -89,19 +101,28 @@ class TeamAssessmentEntryView(ServiceFormView):
 def team_proposals(request, *, refused_form=None, refused_pk=None, status=200):
     """The measure proposals the user may see, pending first by default."""
     form = TeamProposalFilterForm(request.GET or {"status": TeamMeasureProposal.Status.PENDING})
-    rows = selectors.team_proposal_list(user=request.user,
-                                        filters=form.filters() if form.is_valid() else None)
+    rows = selectors.team_proposal_list(
+        user=request.user, filters=form.filters() if form.is_valid() else None
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_write = permissions.can_write(request.user)
     for proposal in page:
         proposal.dismiss_form = (
-            refused_form if refused_pk == proposal.pk and isinstance(refused_form, TeamDismissForm)
+            refused_form
+            if refused_pk == proposal.pk and isinstance(refused_form, TeamDismissForm)
             else TeamDismissForm(prefix=f"p{proposal.pk}")
         )
         proposal.refusal = refused_form if refused_pk == proposal.pk else None
-    return render(request, "assessments/team_proposals.html", {
-        "form": form, "page_obj": page, "can_write": can_write,
-    }, status=status)
+    return render(
+        request,
+        "assessments/team_proposals.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_write": can_write,
+        },
+        status=status,
+    )
 
 
 def _back(request):
@@ -116,9 +137,14 @@ def team_proposal_confirm(request, pk):
     with form_refusals(form) as refused:
         services.team_proposal_confirm(actor=request.user, proposal=proposal)
     if refused:
-        return team_proposals(request, refused_form=form, refused_pk=proposal.pk, status=refused.status)
-    messages.success(request, _("已确认：%(who)s %(measure)s。") % {
-        "who": proposal.cadre.name, "measure": proposal.get_measure_display()})
+        return team_proposals(
+            request, refused_form=form, refused_pk=proposal.pk, status=refused.status
+        )
+    messages.success(
+        request,
+        _("已确认：%(who)s %(measure)s。")
+        % {"who": proposal.cadre.name, "measure": proposal.get_measure_display()},
+    )
     return _back(request)
 
 
@@ -130,10 +156,16 @@ def team_proposal_dismiss(request, pk):
     if not form.is_valid():
         return team_proposals(request, refused_form=form, refused_pk=proposal.pk, status=400)
     with form_refusals(form, field="reason") as refused:
-        services.team_proposal_dismiss(actor=request.user, proposal=proposal,
-                                       reason=form.cleaned_data["reason"])
+        services.team_proposal_dismiss(
+            actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+        )
     if refused:
-        return team_proposals(request, refused_form=form, refused_pk=proposal.pk, status=refused.status)
-    messages.success(request, _("已不予采纳：%(who)s %(measure)s。") % {
-        "who": proposal.cadre.name, "measure": proposal.get_measure_display()})
+        return team_proposals(
+            request, refused_form=form, refused_pk=proposal.pk, status=refused.status
+        )
+    messages.success(
+        request,
+        _("已不予采纳：%(who)s %(measure)s。")
+        % {"who": proposal.cadre.name, "measure": proposal.get_measure_display()},
+    )
     return _back(request)

@@ -11,7 +11,9 @@ from tests.factories import CadreFactory, UnitFactory, UserFactory
 
 @pytest.fixture
 def units(tree):
-    made = [UnitFactory(name=f"局{i}", parent=tree["district"], category="economic") for i in range(3)]
+    made = [
+        UnitFactory(name=f"局{i}", parent=tree["district"], category="economic") for i in range(3)
+    ]
     CadreFactory(unit=made[2], position_title="局长", post_level="section_chief")
     return made
 
@@ -31,9 +33,16 @@ def test_post_and_get_answer_the_contracts_shape(as_user, staff_user, units):
     assert answer.status_code == 201, answer.content
     body = answer.json()
     assert {k: body[k] for k in ("unit", "year", "grade", "score", "rank", "escalation")} == {
-        "unit": units[2].pk, "year": 2025, "grade": "poor", "score": 40, "rank": 3,
-        "escalation": "talk_reminder"}
-    first = api.get(f"/api/v1/team-assessments/{TeamAssessment.objects.get(unit=units[0]).pk}/").json()
+        "unit": units[2].pk,
+        "year": 2025,
+        "grade": "poor",
+        "score": 40,
+        "rank": 3,
+        "escalation": "talk_reminder",
+    }
+    first = api.get(
+        f"/api/v1/team-assessments/{TeamAssessment.objects.get(unit=units[0]).pk}/"
+    ).json()
     assert (first["rank"], first["escalation"], first["score"]) == (1, None, 92.5)
     listed = api.get("/api/v1/team-assessments/?category=economic&year=2025").json()
     assert listed["count"] == 3
@@ -46,9 +55,17 @@ def test_post_and_get_answer_the_contracts_shape(as_user, staff_user, units):
 
 def test_read_only_fields_are_ignored_and_bad_input_is_400(as_user, staff_user, units):
     api = as_user(staff_user)
-    answer = api.post("/api/v1/team-assessments/",
-                      {"unit": units[0].pk, "year": 2025, "grade": "good", "rank": 9,
-                       "escalation": "post_adjustment"}, format="json")
+    answer = api.post(
+        "/api/v1/team-assessments/",
+        {
+            "unit": units[0].pk,
+            "year": 2025,
+            "grade": "good",
+            "rank": 9,
+            "escalation": "post_adjustment",
+        },
+        format="json",
+    )
     assert answer.status_code == 201
     assert (answer.json()["rank"], answer.json()["escalation"]) == (1, None)
     assert "score" in post(api, units[1], 2025, "good", 101).json()
@@ -80,10 +97,16 @@ def test_proposals_confirm_dismiss_and_409(as_user, staff_user, units, tree):
     listed = api.get("/api/v1/team-measure-proposals/?status=pending").json()
     assert listed["count"] == 1
     proposal = listed["results"][0]
-    assert (proposal["measure"], proposal["unit"], proposal["year"]) == ("talk_reminder", units[2].pk, 2025)
+    assert (proposal["measure"], proposal["unit"], proposal["year"]) == (
+        "talk_reminder",
+        units[2].pk,
+        2025,
+    )
     pk = proposal["id"]
     elsewhere = UserFactory(roles=[Role.STAFF], units=[tree["other"]])
-    assert as_user(elsewhere).post(f"/api/v1/team-measure-proposals/{pk}/confirm/").status_code == 404
+    assert (
+        as_user(elsewhere).post(f"/api/v1/team-measure-proposals/{pk}/confirm/").status_code == 404
+    )
     api = as_user(staff_user)
     no_reason = api.post(f"/api/v1/team-measure-proposals/{pk}/dismiss/", {}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()
@@ -92,19 +115,33 @@ def test_proposals_confirm_dismiss_and_409(as_user, staff_user, units, tree):
     assert (done.json()["status"], done.json()["decided_by"]) == ("confirmed", "staff1")
     again = api.post(f"/api/v1/team-measure-proposals/{pk}/confirm/")
     assert again.status_code == 409 and again.json()["state"] == "confirmed"
-    dismissed = api.post(f"/api/v1/team-measure-proposals/{pk}/dismiss/", {"reason": "x"}, format="json")
+    dismissed = api.post(
+        f"/api/v1/team-measure-proposals/{pk}/dismiss/", {"reason": "x"}, format="json"
+    )
     assert dismissed.status_code == 409
-    assert api.get(f"/api/v1/team-measure-proposals/{pk}/history/").json()["results"][0]["action"] == "confirm"
+    assert (
+        api.get(f"/api/v1/team-measure-proposals/{pk}/history/").json()["results"][0]["action"]
+        == "confirm"
+    )
 
 
 def test_the_pages(client, staff_user, units, tree):
     client.force_login(staff_user)
-    answer = client.post("/assessments/team/new/", {"unit": units[0].pk, "year": 2025, "grade": "good", "score": "88"})
+    answer = client.post(
+        "/assessments/team/new/",
+        {"unit": units[0].pk, "year": 2025, "grade": "good", "score": "88"},
+    )
     assert answer.status_code == 302
     client.post("/assessments/team/new/", {"unit": units[1].pk, "year": 2025, "grade": "good"})
     client.post("/assessments/team/new/", {"unit": units[2].pk, "year": 2025, "grade": "poor"})
-    refused = client.post("/assessments/team/new/",
-                          {"unit": UnitFactory(parent=tree["district"], category="").pk, "year": 2025, "grade": "good"})
+    refused = client.post(
+        "/assessments/team/new/",
+        {
+            "unit": UnitFactory(parent=tree["district"], category="").pk,
+            "year": 2025,
+            "grade": "good",
+        },
+    )
     assert refused.status_code == 400 and "考核类别" in refused.content.decode()
     page = client.get("/assessments/team/?category=economic&year=2025").content.decode()
     assert "谈话提醒" in page and "局2" in page and "3 / 3" in page
@@ -117,4 +154,6 @@ def test_the_pages(client, staff_user, units, tree):
     assert client.post(f"/assessments/team/proposals/{proposal.pk}/confirm/").status_code == 409
     client.force_login(UserFactory(roles=[Role.STAFF], units=[tree["other"]]))
     assert client.post(f"/assessments/team/proposals/{proposal.pk}/confirm/").status_code == 404
-    assert "局2" not in client.get("/assessments/team/?category=economic&year=2025").content.decode()
+    assert (
+        "局2" not in client.get("/assessments/team/?category=economic&year=2025").content.decode()
+    )

@@ -26,8 +26,10 @@ S = TeamMeasureProposal.Status
 @pytest.fixture
 def group(tree):
     """Three towns of one category; the last has a 党委书记 and a 镇长 (正科) and a 副镇长 (副科)."""
-    units = [UnitFactory(name=f"镇{i}", parent=tree["district"], kind="town", category="key_development")
-             for i in range(3)]
+    units = [
+        UnitFactory(name=f"镇{i}", parent=tree["district"], kind="town", category="key_development")
+        for i in range(3)
+    ]
     last = units[2]
     secretary = CadreFactory(unit=last, position_title="党委书记", post_level="section_chief")
     mayor = CadreFactory(unit=last, position_title="镇长", post_level="section_chief")
@@ -37,10 +39,14 @@ def group(tree):
 
 
 def year_of(actor, units, year, last_grade="poor"):
-    team_assessment_save(actor=actor, rows=[
-        TeamRow(units[0], year, "good", Decimal(95)), TeamRow(units[1], year, "good", Decimal(90)),
-        TeamRow(units[2], year, last_grade, Decimal(60)),
-    ])
+    team_assessment_save(
+        actor=actor,
+        rows=[
+            TeamRow(units[0], year, "good", Decimal(95)),
+            TeamRow(units[1], year, "good", Decimal(90)),
+            TeamRow(units[2], year, last_grade, Decimal(60)),
+        ],
+    )
 
 
 def test_principal_leaders_are_the_active_cadres_at_the_units_top_level(group):
@@ -54,12 +60,18 @@ def test_proposals_are_created_once_and_regrading_does_not_duplicate(tree, staff
     year_of(staff_user, units, 2024)
     props = TeamMeasureProposal.objects.all()
     assert {(p.cadre_id, p.measure, p.status) for p in props} == {
-        (secretary.pk, "talk_reminder", S.PENDING), (mayor.pk, "talk_reminder", S.PENDING)}
+        (secretary.pk, "talk_reminder", S.PENDING),
+        (mayor.pk, "talk_reminder", S.PENDING),
+    }
     year_of(staff_user, units, 2024, last_grade="average")  # regrade, still last
     assessment = props[0].assessment
     before = AuditEntry.objects.count()
-    team_recompute(actor=staff_user, jurisdiction_id=assessment.jurisdiction_id,
-                   category=assessment.category, from_year=2024)
+    team_recompute(
+        actor=staff_user,
+        jurisdiction_id=assessment.jurisdiction_id,
+        category=assessment.category,
+        from_year=2024,
+    )
     assert AuditEntry.objects.count() == before  # nothing changed: nothing recorded
     assert TeamMeasureProposal.objects.count() == 2
 
@@ -68,8 +80,11 @@ def test_three_years_make_three_measures_for_the_leaders(tree, staff_user, group
     units, secretary, _mayor = group
     for year in (2023, 2024, 2025):
         year_of(staff_user, units, year)
-    measures = dict(TeamMeasureProposal.objects.filter(cadre=secretary)
-                    .values_list("assessment__year", "measure"))
+    measures = dict(
+        TeamMeasureProposal.objects.filter(cadre=secretary).values_list(
+            "assessment__year", "measure"
+        )
+    )
     assert measures == {2023: "talk_reminder", 2024: "admonishment", 2025: "post_adjustment"}
 
 
@@ -81,11 +96,17 @@ def test_a_regrade_withdraws_pending_flags_confirmed_and_restores(tree, staff_us
     year_of(staff_user, units, 2024, last_grade="good")  # 95, 90, 60 all 好: 镇2 still last
     assert TeamMeasureProposal.objects.filter(status=S.PENDING).count() == 1
     team_assessment_save(actor=staff_user, rows=[TeamRow(units[2], 2024, "good", Decimal(99))])
-    got = {p.cadre_id: (p.status, p.basis_lost) for p in TeamMeasureProposal.objects.filter(assessment__unit=units[2])}
+    got = {
+        p.cadre_id: (p.status, p.basis_lost)
+        for p in TeamMeasureProposal.objects.filter(assessment__unit=units[2])
+    }
     assert got == {secretary.pk: (S.CONFIRMED, True), mayor.pk: (S.WITHDRAWN, False)}
     # 镇1 is now last but has no cadres: no proposal; the basis of 镇2's returns on a regrade back.
     team_assessment_save(actor=staff_user, rows=[TeamRow(units[2], 2024, "poor", Decimal(10))])
-    got = {p.cadre_id: (p.status, p.basis_lost) for p in TeamMeasureProposal.objects.filter(assessment__unit=units[2])}
+    got = {
+        p.cadre_id: (p.status, p.basis_lost)
+        for p in TeamMeasureProposal.objects.filter(assessment__unit=units[2])
+    }
     assert got == {secretary.pk: (S.CONFIRMED, False), mayor.pk: (S.PENDING, False)}
     assert TeamMeasureProposal.objects.count() == 2
     flagged = AuditEntry.objects.filter(object_id=confirmed.pk, action="basis_lost").get()

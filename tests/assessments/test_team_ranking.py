@@ -17,9 +17,13 @@ from tests.factories import UnitFactory
 @pytest.fixture
 def towns(tree):
     """Five towns of one category under the district, and one of another category."""
-    units = [UnitFactory(name=f"镇{i}", parent=tree["district"], kind="town",
-                         category="key_development") for i in range(5)]
-    other = UnitFactory(name="异类镇", parent=tree["district"], kind="town", category="ecological_protection")
+    units = [
+        UnitFactory(name=f"镇{i}", parent=tree["district"], kind="town", category="key_development")
+        for i in range(5)
+    ]
+    other = UnitFactory(
+        name="异类镇", parent=tree["district"], kind="town", category="ecological_protection"
+    )
     return units, other
 
 
@@ -30,8 +34,10 @@ def grade(actor, unit, year, g, score=None):
 
 
 def ranks(year):
-    return {a.unit.name: (a.rank, a.escalation) for a in
-            TeamAssessment.objects.filter(year=year).select_related("unit")}
+    return {
+        a.unit.name: (a.rank, a.escalation)
+        for a in TeamAssessment.objects.filter(year=year).select_related("unit")
+    }
 
 
 class _G:
@@ -40,8 +46,14 @@ class _G:
 
 
 def test_rank_by_grade_then_score_ties_share_and_no_score_after_a_score():
-    a, b, c, d, e, f = (_G("good", Decimal(90)), _G("good", Decimal(95)), _G("good", None),
-                        _G("fairly_good", Decimal(99)), _G("good", Decimal(90)), _G("poor", None))
+    a, b, c, d, e, f = (
+        _G("good", Decimal(90)),
+        _G("good", Decimal(95)),
+        _G("good", None),
+        _G("fairly_good", Decimal(99)),
+        _G("good", Decimal(90)),
+        _G("poor", None),
+    )
     got = rank_group([a, b, c, d, e, f])
     assert got[b] == 1
     assert got[a] == got[e] == 2  # tied
@@ -61,8 +73,11 @@ def test_bottom_takes_ties_and_needs_more_units_than_n():
 
 def test_ranks_are_stored_within_the_category_and_recomputed_on_regrade(tree, staff_user, towns):
     units, other = towns
-    for unit, (g, s) in zip(units, [("good", 95), ("good", 90), ("good", None), ("fairly_good", 99),
-                                    ("average", 80)], strict=True):
+    for unit, (g, s) in zip(
+        units,
+        [("good", 95), ("good", 90), ("good", None), ("fairly_good", 99), ("average", 80)],
+        strict=True,
+    ):
         grade(staff_user, unit, 2024, g, s)
     grade(staff_user, other, 2024, "poor", 10)
     got = ranks(2024)
@@ -104,11 +119,15 @@ def test_a_duplicate_unit_and_year_is_refused_and_saves_nothing(tree, staff_user
     units, _other = towns
     grade(staff_user, units[0], 2025, "good", 90)
     with pytest.raises(ValidationError) as caught:
-        team_assessment_save(actor=staff_user, rows=[TeamRow(units[0], 2025, "poor")], create_only=True)
+        team_assessment_save(
+            actor=staff_user, rows=[TeamRow(units[0], 2025, "poor")], create_only=True
+        )
     assert "year" in caught.value.message_dict
     with pytest.raises(ValidationError):
-        team_assessment_save(actor=staff_user, rows=[TeamRow(units[1], 2025, "good"),
-                                                     TeamRow(units[1], 2025, "poor")])
+        team_assessment_save(
+            actor=staff_user,
+            rows=[TeamRow(units[1], 2025, "good"), TeamRow(units[1], 2025, "poor")],
+        )
     assert TeamAssessment.objects.count() == 1
     assert TeamAssessment.objects.get().grade == "good"
 
@@ -139,7 +158,9 @@ def test_an_update_is_audited_and_an_unchanged_one_records_nothing(tree, staff_u
 
 def test_recompute_is_set_based(tree, staff_user, towns, django_assert_max_num_queries):
     units, _other = towns
-    many = units + [UnitFactory(parent=tree["district"], category="key_development") for _ in range(30)]
+    many = units + [
+        UnitFactory(parent=tree["district"], category="key_development") for _ in range(30)
+    ]
     rows = [TeamRow(u, 2025, "good", Decimal(100 - i)) for i, u in enumerate(many)]
     with django_assert_max_num_queries(30):
         team_assessment_save(actor=staff_user, rows=rows)

@@ -157,3 +157,38 @@ def test_the_pages(client, staff_user, units, tree):
     assert (
         "局2" not in client.get("/assessments/team/?category=economic&year=2025").content.decode()
     )
+
+
+def test_lists_and_the_ranking_page_answer_in_a_fixed_number_of_queries(
+    as_user, client, staff_user, units, tree, django_assert_max_num_queries
+):
+    from decimal import Decimal
+
+    from assessments.selectors.team import TeamRow
+    from assessments.services.team import team_assessment_save
+
+    api = as_user(staff_user)
+    client.force_login(staff_user)
+
+    def queries(path, via):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert via.get(path).status_code == 200
+        return len(captured)
+
+    def grade_all(members):
+        rows = [TeamRow(u, 2025, "good", Decimal(100 - i)) for i, u in enumerate(members)]
+        team_assessment_save(actor=staff_user, rows=rows)
+
+    grade_all(units)
+    paths = [("/api/v1/team-assessments/", api), ("/api/v1/team-measure-proposals/", api),
+             ("/assessments/team/?category=economic&year=2025", client),
+             ("/assessments/team/proposals/?status=", client)]
+    few = [queries(p, via) for p, via in paths]
+    more = [UnitFactory(parent=tree["district"], category="economic") for _ in range(20)]
+    for unit in more[-3:]:
+        CadreFactory(unit=unit, post_level="section_chief")
+    grade_all(units + more)
+    assert [queries(p, via) for p, via in paths] == few

@@ -161,3 +161,15 @@ def test_outside_the_scope_or_without_the_role_nobody_decides(tree, staff_user, 
         with pytest.raises(PermissionDenied):
             team_proposal_confirm(actor=user, proposal=proposal)
     assert TeamMeasureProposal.objects.get(pk=proposal.pk).status == S.PENDING
+
+
+def test_a_confirmed_measure_is_on_the_leaders_timeline_for_those_who_see_it(tree, staff_user, group):
+    from core.timeline import cadre_timeline
+
+    units, secretary, _mayor = group
+    year_of(staff_user, units, 2025)
+    team_proposal_confirm(actor=staff_user, proposal=TeamMeasureProposal.objects.get(cadre=secretary))
+    kinds = [e["kind"] for e in cadre_timeline(cadre=secretary, user=staff_user)]
+    assert kinds.count("team_measure") == 1
+    elsewhere = UserFactory(roles=[Role.STAFF], units=[tree["other"]])
+    assert "team_measure" not in [e["kind"] for e in cadre_timeline(cadre=secretary, user=elsewhere)]

@@ -9,3 +9,11 @@ from core import history as _core_history  # noqa: E402
 from .models import AppraisalRound  # noqa: E402
 
 _core_history.register(AppraisalRound, actions=AppraisalRound.HistoryAction)
+
+
+# team ----
+
+from .models import TeamAssessment, TeamMeasureProposal  # noqa: E402
+
+_core_history.register(TeamAssessment, actions=TeamAssessment.HistoryAction)
+_core_history.register(TeamMeasureProposal, actions=TeamMeasureProposal.HistoryAction)

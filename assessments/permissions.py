@@ -74,3 +74,18 @@ def can_open_appraisal(user, unit) -> bool:
 
 def can_see_appraisal_results(user, appraisal_round) -> bool:
     return can_see_appraisal(user, appraisal_round) and appraisal_round.is_closed
+
+
+# team ----
+# Team grades and their measure proposals are unit records: seen by users scoped to the unit or
+# above it, written (entered, confirmed, dismissed) by staff and administrators in scope
+# (can_write_unit). A proposal names a cadre of the unit; whoever sees the unit's team grade
+# sees who its principal leaders are.
+
+
+def team_proposal_visible_q(user) -> Q:
+    return unit_record_visible_q(user, "assessment__unit")
+
+
+def can_see_team_proposal(user, proposal) -> bool:
+    return can_see_unit_record(user, proposal.assessment.unit)

@@ -10,6 +10,13 @@ app_name = "assessments"
 urlpatterns = [
     # annual and quarterly -------------------------------------------------------------
     # team ------------------------------------------------------------------------------
+    path("team/", team.team_ranking, name="team-ranking"),
+    path("team/new/", team.TeamAssessmentEntryView.as_view(), name="team-entry"),
+    path("team/proposals/", team.team_proposals, name="team-proposals"),
+    path("team/proposals/<int:pk>/confirm/", team.team_proposal_confirm,
+         name="team-proposal-confirm"),
+    path("team/proposals/<int:pk>/dismiss/", team.team_proposal_dismiss,
+         name="team-proposal-dismiss"),
     # democratic appraisal --------------------------------------------------------------
     path("appraisals/", appraisal.appraisal_list, name="appraisal-list"),
     path("appraisals/new/", appraisal.appraisal_open, name="appraisal-create"),

@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "fault_tolerance.models.Outcome",
         "CaseStateEnum": "fault_tolerance.models.Case.State",
+        "TeamEscalationEnum": "assessments.models.TeamAssessment.Escalation",
     },
 }
 

@@ -52,3 +52,19 @@ def can_write(user) -> bool:
 def can_write_unit(user, unit) -> bool:
     """Whether user may enter assessments for unit (and its cadres)."""
     return can_write(user) and unit_in_scope(user, unit)
+
+# annual ----
+# Quarterly and annual grades, and the review (复核/申诉) of a 不称职 grade, are a cadre's
+# records: seen by whoever may see the cadre (the cadre included), written by staff and
+# administrators whose scope covers the cadre's unit. A unit's 优秀 quota is a unit record.
+# A cadre may request the review of, and appeal, their own grade (services.annual).
+
+
+def annual_visible_q(user) -> Q:
+    """Annual and quarterly grades the user may see."""
+    return cadre_record_visible_q(user, "cadre__")
+
+
+def review_visible_q(user) -> Q:
+    """Reviews the user may see: those of the grades they may see."""
+    return cadre_record_visible_q(user, "assessment__cadre__")

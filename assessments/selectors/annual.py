@@ -390,3 +390,42 @@ def rule_errors(rows: list[AnnualRow], *, lock: bool = True) -> dict[int, dict[s
         if already >= q.cap:
             add(index, "grade", over_cap_message(replace(q, excellent=already)))
     return errors
+
+
+# Lists -------------------------------------------------------------------------------------
+
+
+def annual_list(*, user):
+    """Annual grades the user may see (permissions.annual_visible_q)."""
+    from .. import permissions
+    from ..models import AnnualAssessment
+
+    return (AnnualAssessment.objects.filter(permissions.annual_visible_q(user))
+            .select_related("cadre", "unit").order_by("-year", "cadre_id", "id"))
+
+
+def quarterly_list(*, user):
+    """Quarterly grades the user may see."""
+    from .. import permissions
+    from ..models import QuarterlyAssessment
+
+    return (QuarterlyAssessment.objects.filter(permissions.annual_visible_q(user))
+            .select_related("cadre", "unit").order_by("-year", "-quarter", "cadre_id", "id"))
+
+
+def review_list(*, user):
+    """Reviews (复核/申诉) of the grades the user may see."""
+    from .. import permissions
+    from ..models import AnnualReview
+
+    return (AnnualReview.objects.filter(permissions.review_visible_q(user))
+            .select_related("assessment__cadre", "assessment__unit").order_by("-requested_on", "-id"))
+
+
+def cadres_by_id(*, user, ids) -> dict:
+    """{id: Cadre} of the given ids the user may see, with their units, in one query (a list
+    POST resolves its cadres at once)."""
+    from cadres.models import Cadre
+    from cadres.permissions import cadre_visible_q
+
+    return Cadre.objects.filter(cadre_visible_q(user)).select_related("unit").in_bulk(list(ids))

@@ -89,7 +89,7 @@ class _BatchWriteMixin:
     def _rows(self, items: list[dict]):
         raise NotImplementedError
 
-    def _save(self, rows, *, create_only: bool):
+    def _save(self, rows, *, create_only: bool, dry_run: bool = False):
         raise NotImplementedError
 
     def _row_for_update(self, obj, data: dict):
@@ -100,12 +100,23 @@ class _BatchWriteMixin:
         if many and len(request.data) > MAX_ROWS:
             raise PayloadTooLarge(_("一次最多提交 %(n)s 条，请分批提交或使用 Excel 导入。") % {"n": MAX_ROWS})
         serializer = self.get_serializer(data=request.data, many=many)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            errors = serializer.errors
+            if many and isinstance(errors, dict) and all(str(k).isdigit() for k in errors):
+                # DRF answers a list's item errors keyed by index: API.md's shape is the list.
+                errors = [errors.get(i) or errors.get(str(i)) or {} for i in range(len(request.data))]
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         items = serializer.validated_data if many else [serializer.validated_data]
         cadres = selectors.cadres_by_id(user=request.user, ids={item["cadre_id"] for item in items})
         missing = {index: {"cadre": [_("干部不存在或不在您的管辖范围内。")]}
                    for index, item in enumerate(items) if item["cadre_id"] not in cadres}
         if missing:
+            # Name every bad row: check the others too (a dry run saves nothing).
+            known = [index for index in range(len(items)) if index not in missing]
+            try:
+                self._save(self._rows([items[i] for i in known], cadres), create_only=True, dry_run=True)
+            except RowErrors as exc:
+                missing.update({known[i]: errs for i, errs in exc.rows.items()})
             return self._errors(missing, len(items), many)
         try:
             result = self._save(self._rows(items, cadres), create_only=True)
@@ -173,8 +184,8 @@ class AnnualAssessmentViewSet(
     def _rows(self, items, cadres):
         return [AnnualRow(cadres[i["cadre_id"]], i["year"], i["grade"], i.get("comment", "")) for i in items]
 
-    def _save(self, rows, *, create_only):
-        return services.annual_save(actor=self.request.user, rows=rows, create_only=create_only)
+    def _save(self, rows, *, create_only, dry_run=False):
+        return services.annual_save(actor=self.request.user, rows=rows, create_only=create_only, dry_run=dry_run)
 
     def _row_for_update(self, obj, data):
         return AnnualRow(obj.cadre, obj.year, data.get("grade", obj.grade), data.get("comment", obj.comment))
@@ -216,8 +227,9 @@ class QuarterlyAssessmentViewSet(
     def _rows(self, items, cadres):
         return [QuarterlyRow(cadres[i["cadre_id"]], i["year"], i["quarter"], i["grade"]) for i in items]
 
-    def _save(self, rows, *, create_only):
-        return services.quarterly_save(actor=self.request.user, rows=rows, create_only=create_only)
+    def _save(self, rows, *, create_only, dry_run=False):
+        return services.quarterly_save(actor=self.request.user, rows=rows, create_only=create_only,
+                                       dry_run=dry_run)
 
     def _row_for_update(self, obj, data):
         return QuarterlyRow(obj.cadre, obj.year, obj.quarter, data["grade"])

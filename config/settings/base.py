@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "fault_tolerance.models.Outcome",
         "CaseStateEnum": "fault_tolerance.models.Case.State",
+        # assessments (annual): grades of both kinds are named "grade"; a review's two results share a set.
+        "AnnualGradeEnum": "assessments.models.AnnualAssessment.Grade",
+        "QuarterlyGradeEnum": "assessments.models.QuarterlyAssessment.Grade",
+        "AnnualReviewResultEnum": "assessments.models.AnnualReview.Result",
     },
 }
 

@@ -141,20 +141,18 @@ class _BatchWriteMixin:
         return Response(self.get_serializer(obj).data)
 
 
-_write_schema = dict(
-    responses={201: OpenApiResponse(description="一条时为对象，多条时为列表（顺序与提交一致）"),
-               400: OpenApiResponse(response=ROW_ERRORS_SCHEMA, description="请求有误，整批未保存")},
-)
+def _one_or_many(component: str) -> dict:
+    ref = {"$ref": f"#/components/schemas/{component}"}
+    return {"oneOf": [ref, {"type": "array", "items": ref, "maxItems": MAX_ROWS}]}
 
 
 @extend_schema_view(
     create=extend_schema(
-        request={"application/json": {"oneOf": [
-            {"$ref": "#/components/schemas/AnnualAssessment"},
-            {"type": "array", "items": {"$ref": "#/components/schemas/AnnualAssessment"}, "maxItems": MAX_ROWS},
-        ]}},
+        request={"application/json": _one_or_many("AnnualAssessment")},
         description="一条或多条（列表）年度考核等次；列表全部通过才保存（全有或全无）。",
-        responses={201: AnnualAssessmentSerializer, 400: OpenApiResponse(response=ROW_ERRORS_SCHEMA)},
+        responses={201: OpenApiResponse(response=_one_or_many("AnnualAssessment"),
+                                         description="一条时为对象，多条时为列表（顺序与提交一致）"),
+                   400: OpenApiResponse(response=ROW_ERRORS_SCHEMA)},
     ),
     partial_update=extend_schema(
         request=AnnualAssessmentUpdateSerializer, responses={200: AnnualAssessmentSerializer},
@@ -193,12 +191,11 @@ class AnnualAssessmentViewSet(
 
 @extend_schema_view(
     create=extend_schema(
-        request={"application/json": {"oneOf": [
-            {"$ref": "#/components/schemas/QuarterlyAssessment"},
-            {"type": "array", "items": {"$ref": "#/components/schemas/QuarterlyAssessment"}, "maxItems": MAX_ROWS},
-        ]}},
+        request={"application/json": _one_or_many("QuarterlyAssessment")},
         description="一条或多条（列表）平时考核等次；列表全部通过才保存（全有或全无）。",
-        responses={201: QuarterlyAssessmentSerializer, 400: OpenApiResponse(response=ROW_ERRORS_SCHEMA)},
+        responses={201: OpenApiResponse(response=_one_or_many("QuarterlyAssessment"),
+                                         description="一条时为对象，多条时为列表（顺序与提交一致）"),
+                   400: OpenApiResponse(response=ROW_ERRORS_SCHEMA)},
     ),
     partial_update=extend_schema(request=QuarterlyAssessmentUpdateSerializer,
                                  responses={200: QuarterlyAssessmentSerializer},

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import AnnualAssessment, ExcellenceRate, QuarterlyAssessment
+from assessments.models import AnnualAssessment, ExcellenceRate
 from assessments.selectors.annual import AnnualRow, QuarterlyRow, gates, quota, rule_errors
 from assessments.services.annual import RowErrors, annual_save, quarterly_save
 from core.scoping import scope_paths

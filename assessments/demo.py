@@ -3,10 +3,11 @@
 # annual ----
 # 鹤山's sixteen departments (cadres.demo, codes JM-HS-D01…D16) with three years of quarterly
 # and annual grades, 2023–2025, entered through quarterly_save and annual_save (so the cap and
-# the gates hold, and every grade is audited). Every department's cadres get a grade each
-# quarter and year; 优秀 go to those with the most 好 quarters, one place short of the cap, except
-# in the largest department in 2025, which is exactly at its cap. Departments under seven people
-# are pooled (统筹) under 鹤山市 as the rules say.
+# the gates hold, and every grade is audited). Every active cadre gets a grade each quarter and
+# year; 优秀 go to those with the most 好 quarters. The departments are small (one to three
+# people), so all sixteen are pooled (统筹) under 鹤山市: 23 taking part × 15% → 3 places. In
+# 2023 and 2024 the pool is one place short of its cap; in 2025 it is exactly at it (3 of 3),
+# so a fourth 优秀 in any 鹤山 department is refused.
 
 import random as _random  # noqa: E402
 

@@ -209,3 +209,17 @@ def test_the_units_of_the_pool_are_locked_while_counting(tree, small, staff_user
         annual_save(actor=staff_user, rows=[AnnualRow(people["甲街道"][0], 2025, "excellent")])
     locks = [q["sql"] for q in seen.captured_queries if "FOR UPDATE" in q["sql"] and "cadres_unit" in q["sql"]]
     assert len(locks) == 1 and 'ORDER BY "cadres_unit"."id"' in locks[0]
+
+
+def test_the_admin_writes_through_the_service_and_its_rules(tree, client, admin_user):
+    people = cadres(tree["street"], 7)  # cap 1
+    annual_save(actor=admin_user, rows=[AnnualRow(people[0], 2025, "excellent")])
+    client.force_login(admin_user)
+    answer = client.post("/admin/assessments/annualassessment/add/",
+                         {"cadre": people[1].pk, "year": 2025, "grade": "excellent", "comment": ""})
+    assert answer.status_code == 200 and "优秀名额 1 名" in answer.content.decode()
+    assert AnnualAssessment.objects.count() == 1
+    answer = client.post("/admin/assessments/annualassessment/add/",
+                         {"cadre": people[1].pk, "year": 2025, "grade": "competent", "comment": ""})
+    assert answer.status_code == 302
+    assert client.get("/admin/assessments/annualassessment/").status_code == 200

@@ -61,3 +61,96 @@ class TeamMeasureProposalAdmin(_TeamReadOnly, _admin.ModelAdmin):
     list_filter = ("status", "measure", "basis_lost")
     search_fields = ("cadre__name", "assessment__unit__name")
     list_select_related = ("cadre", "assessment__unit")
+
+# annual ----
+
+from django.contrib import admin  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from core.admin import AuditedModelAdmin, ServiceModelAdmin  # noqa: E402
+
+from .models import AnnualAssessment, AnnualReview, ExcellenceRate, QuarterlyAssessment  # noqa: E402
+from .selectors.annual import AnnualRow, QuarterlyRow  # noqa: E402
+from .services import annual as annual_services  # noqa: E402
+
+
+def _first_row(exc) -> ValidationError:
+    """A one-row RowErrors as the form's field errors (the cap and the gates name themselves)."""
+    return ValidationError({name: messages for name, messages in exc.rows.get(0, {}).items()})
+
+
+class _GradeAdmin(ServiceModelAdmin):
+    """Grades are written through annual_save / quarterly_save: the 优秀 cap and the gates hold
+    here as on every other path. Never deleted here."""
+
+    autocomplete_fields = ("cadre",)
+    list_select_related = ("cadre", "unit")
+    search_fields = ("cadre__name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("cadre", "year", "quarter") if obj is not None and hasattr(obj, "quarter") else (
+            ("cadre", "year") if obj is not None else ())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnualAssessment)
+class AnnualAssessmentAdmin(_GradeAdmin):
+    list_display = ("cadre", "year", "grade", "unit", "updated_at")
+    list_filter = ("year", "grade")
+    fields = ("cadre", "year", "grade", "comment")
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        cadre = obj.cadre if change else data["cadre"]
+        year = obj.year if change else data["year"]
+        row = AnnualRow(cadre, year, data.get("grade", obj.grade), data.get("comment", obj.comment) or "")
+        try:
+            result = annual_services.annual_save(actor=request.user, rows=[row], create_only=not change)
+        except annual_services.RowErrors as exc:
+            raise _first_row(exc) from exc
+        return result.objects[0]
+
+
+@admin.register(QuarterlyAssessment)
+class QuarterlyAssessmentAdmin(_GradeAdmin):
+    list_display = ("cadre", "year", "quarter", "grade", "unit")
+    list_filter = ("year", "quarter", "grade")
+    fields = ("cadre", "year", "quarter", "grade")
+
+    def service_save(self, request, obj, form, change):
+        data = form.cleaned_data
+        row = QuarterlyRow(obj.cadre if change else data["cadre"], obj.year if change else data["year"],
+                           obj.quarter if change else data["quarter"], data.get("grade", obj.grade))
+        try:
+            result = annual_services.quarterly_save(actor=request.user, rows=[row], create_only=not change)
+        except annual_services.RowErrors as exc:
+            raise _first_row(exc) from exc
+        return result.objects[0]
+
+
+@admin.register(ExcellenceRate)
+class ExcellenceRateAdmin(AuditedModelAdmin):
+    """优秀比例 of a unit or a category (administrators): audited."""
+
+    list_display = ("unit", "category", "rate", "basis")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(admin.ModelAdmin):
+    """复核/申诉: read here, written through the services (API annual-reviews/)."""
+
+    list_display = ("assessment", "state", "learned_on", "requested_on", "decided_on", "appealed_on")
+    list_filter = ("state",)
+    list_select_related = ("assessment__cadre",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -89,3 +89,19 @@ def team_proposal_visible_q(user) -> Q:
 
 def can_see_team_proposal(user, proposal) -> bool:
     return can_see_unit_record(user, proposal.assessment.unit)
+
+# annual ----
+# Quarterly and annual grades, and the review (复核/申诉) of a 不称职 grade, are a cadre's
+# records: seen by whoever may see the cadre (the cadre included), written by staff and
+# administrators whose scope covers the cadre's unit. A unit's 优秀 quota is a unit record.
+# A cadre may request the review of, and appeal, their own grade (services.annual).
+
+
+def annual_visible_q(user) -> Q:
+    """Annual and quarterly grades the user may see."""
+    return cadre_record_visible_q(user, "cadre__")
+
+
+def review_visible_q(user) -> Q:
+    """Reviews the user may see: those of the grades they may see."""
+    return cadre_record_visible_q(user, "assessment__cadre__")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["YEAR_VALIDATORS", "QuarterlyAssessment", "AnnualAssessment", "ExcellenceRate"]
+__all__ = ["YEAR_VALIDATORS", "QuarterlyAssessment", "AnnualAssessment", "ExcellenceRate", "AnnualReview"]
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -137,3 +137,65 @@ class ExcellenceRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit or self.category} {self.rate}"
+
+
+class AnnualReview(models.Model):
+    """复核 and 申诉 of a 不称职 annual grade (《公务员法》第九十五条, 《公务员申诉规定》): the cadre
+    may ask the body that graded them for a review (复核) within 30 days of learning the grade;
+    against the review's result they may appeal (申诉) within 15 days of receiving it."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("已申请复核")
+        REVIEWED = "reviewed", _("已作出复核决定")
+        APPEALED = "appealed", _("已提出申诉")
+        CLOSED = "closed", _("申诉已处理")
+
+    class Action(models.TextChoices):
+        REQUEST = "request", _("申请复核")
+        DECIDE = "decide", _("作出复核决定")
+        APPEAL = "appeal", _("提出申诉")
+        DECIDE_APPEAL = "decide_appeal", _("作出申诉处理决定")
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", _("维持原等次")
+        CHANGED = "changed", _("变更等次")
+
+    # 公务员法 第九十五条: 复核 within thirty days of learning the decision; 申诉 within fifteen
+    # days of receiving the review's decision.
+    REQUEST_DAYS = 30
+    APPEAL_DAYS = 15
+
+    assessment = models.OneToOneField(
+        AnnualAssessment, verbose_name=_("年度考核"), on_delete=models.PROTECT, related_name="review"
+    )
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.REQUESTED)
+    learned_on = models.DateField(_("知道考核结果日期"))
+    requested_on = models.DateField(_("申请复核日期"))
+    reason = models.TextField(_("复核理由"), blank=True, default="")
+    decided_on = models.DateField(_("复核决定日期"), null=True, blank=True)
+    result = models.CharField(_("复核结果"), max_length=10, choices=Result.choices, blank=True, default="")
+    result_note = models.TextField(_("复核意见"), blank=True, default="")
+    appealed_on = models.DateField(_("申诉日期"), null=True, blank=True)
+    appeal_reason = models.TextField(_("申诉理由"), blank=True, default="")
+    appeal_decided_on = models.DateField(_("申诉处理日期"), null=True, blank=True)
+    appeal_result = models.CharField(
+        _("申诉处理结果"), max_length=10, choices=Result.choices, blank=True, default=""
+    )
+    appeal_note = models.TextField(_("申诉处理意见"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    AUDITED = ("assessment", "state", "learned_on", "requested_on", "reason", "decided_on", "result",
+               "result_note", "appealed_on", "appeal_reason", "appeal_decided_on", "appeal_result",
+               "appeal_note")
+
+    class Meta:
+        verbose_name = _("考核结果复核申诉")
+        verbose_name_plural = _("考核结果复核申诉")
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.get_state_display()}"

@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "fault_tolerance.models.Outcome",
         "CaseStateEnum": "fault_tolerance.models.Case.State",
         "TeamEscalationEnum": "assessments.models.TeamAssessment.Escalation",
+        # assessments (annual): grades of both kinds are named "grade"; a review's two results share a set.
+        "AnnualGradeEnum": "assessments.models.AnnualAssessment.Grade",
+        "QuarterlyGradeEnum": "assessments.models.QuarterlyAssessment.Grade",
+        "AnnualReviewResultEnum": "assessments.models.AnnualReview.Result",
     },
 }
 

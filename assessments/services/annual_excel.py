@@ -419,12 +419,14 @@ def import_upload(*, actor, upload) -> tuple[AnnualImport, bytes]:
 
 
 def pending_import(*, actor, pk) -> AnnualImport:
-    """The actor's own pending import (any other, or a finished one, does not exist for them)."""
-    record = (AnnualImport.objects.select_for_update()
-              .filter(pk=pk, created_by=actor, state=AnnualImport.State.PENDING).first())
-    if record is None or not record.file:
+    """Claim the actor's own pending import for its confirmation (a conditional UPDATE: of two
+    confirmations, one wins). Any other import, or one already confirmed, does not exist for
+    them: ValidationError on `file`."""
+    claimed = (AnnualImport.objects.filter(pk=pk, created_by=actor, state=AnnualImport.State.PENDING)
+               .exclude(file="").update(state=AnnualImport.State.RUNNING))
+    if not claimed:
         raise ValidationError({"file": [_("该导入已处理或不存在，请重新上传。")]})
-    return record
+    return AnnualImport.objects.get(pk=pk)
 
 
 def _forget_file(record: AnnualImport) -> None:

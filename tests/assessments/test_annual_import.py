@@ -277,3 +277,73 @@ def test_the_service_refusal_carries_sheet_rows(staff_user, cadres):
             (cadres[1].id_number, cadres[1].name, 1999, "称职", ""),
         ]))
     assert [r["row"] for r in caught.value.rows] == [3]
+
+
+# The pages ----------------------------------------------------------------------------------
+
+
+def test_the_page_previews_then_saves_on_confirmation(client, staff_user, cadres):
+    client.force_login(staff_user)
+    assert client.get("/assessments/annual/import/").status_code == 200
+    sheet = xlsx([(c.id_number, c.name, 2025, "称职", "") for c in cadres])
+    page = client.post("/assessments/annual/import/", {"file": upload(sheet)})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "将新增 3 条" in body and mask(cadres[0].id_number) in body
+    assert cadres[0].id_number not in body
+    assert not AnnualAssessment.objects.exists()  # a preview saves no grade
+    record = AnnualImport.objects.get()
+    done = client.post(f"/assessments/annual/import/{record.pk}/confirm/")
+    assert done.status_code == 302
+    assert AnnualAssessment.objects.count() == 3
+    record.refresh_from_db()
+    assert record.state == AnnualImport.State.DONE and not record.file
+    # Confirmed once only.
+    again = client.post(f"/assessments/annual/import/{record.pk}/confirm/")
+    assert again.status_code == 400 and "已处理" in again.content.decode()
+
+
+def test_the_page_shows_the_refused_rows_in_a_table(client, staff_user, cadres):
+    client.force_login(staff_user)
+    sheet = xlsx([(cadres[0].id_number, cadres[0].name, 2025, "甲等", "")])
+    page = client.post("/assessments/annual/import/", {"file": upload(sheet)})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "第 2 行" in body and "等次“甲等”无效" in body
+    assert not AnnualImport.objects.exists()
+
+
+def test_the_page_refuses_a_file_that_is_not_excel_and_a_large_one(client, staff_user):
+    client.force_login(staff_user)
+    page = client.post("/assessments/annual/import/", {"file": upload(b"%PDF-1.4 x")})
+    assert page.status_code == 400 and "不是 Excel" in page.content.decode()
+    big = client.post("/assessments/annual/import/",
+                      {"file": upload(b"PK\x03\x04" + b"\0" * (12 * 1024 * 1024))})
+    assert big.status_code == 413
+
+
+def test_a_large_sheet_on_the_page_goes_to_its_job(client, staff_user, tree, settings,
+                                                  django_capture_on_commit_callbacks):
+    settings.DANDANG = {**settings.DANDANG, "ANNUAL_IMPORT_JOB_ABOVE": 2}
+    client.force_login(staff_user)
+    page = client.post("/assessments/annual/import/", {"file": upload(_sheet_of(4, tree["street"]))})
+    assert "共 4 行" in page.content.decode()
+    record = AnnualImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(f"/assessments/annual/import/{record.pk}/confirm/",
+                              {"background": "1"})
+    assert started.status_code == 302 and started.url.startswith("/jobs/")
+    assert AnnualAssessment.objects.count() == 4
+
+
+def test_the_export_page_gives_the_sheet_of_a_unit_in_scope(client, staff_user, tree, cadres):
+    client.force_login(staff_user)
+    assert client.get("/assessments/annual/export/").status_code == 200
+    answer = client.get(f"/assessments/annual/export/?unit={tree['street'].pk}&year=2025")
+    assert answer.status_code == 200 and answer["Content-Type"] == XLSX
+    outside = client.get(f"/assessments/annual/export/?unit={tree['other'].pk}&year=2025")
+    assert outside.status_code == 400
+    assert client.get("/assessments/annual/import/template/")["Content-Type"] == XLSX
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -56,7 +56,12 @@ class AnnualImportRow(serializers.Serializer):
 
 
 class AnnualImportRefusal(serializers.Serializer):
-    rows = AnnualImportRow(many=True)
+    """400: `rows` (the refused rows; nothing saved), or the field's errors when the upload is
+    not a sheet of grades (`file`: not an .xlsx, no header, no row; `dry_run`)."""
+
+    rows = AnnualImportRow(many=True, required=False)
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    dry_run = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class AnnualImportJob(serializers.Serializer):

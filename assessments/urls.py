@@ -3,12 +3,19 @@
 
 from django.urls import path  # noqa: F401  (each section adds its pages)
 
-from .views import annual, appraisal, evaluation, frontline, team  # noqa: F401
+from .views import annual, annual_excel, appraisal, evaluation, frontline, team  # noqa: F401
 
 app_name = "assessments"
 
 urlpatterns = [
     # annual and quarterly -------------------------------------------------------------
+    # annual-excel: the Excel import and export of annual grades
+    path("annual/import/", annual_excel.annual_import_page, name="annual-import"),
+    path("annual/import/<int:pk>/confirm/", annual_excel.annual_import_confirm,
+         name="annual-import-confirm"),
+    path("annual/import/template/", annual_excel.annual_import_template,
+         name="annual-import-template"),
+    path("annual/export/", annual_excel.annual_export_page, name="annual-export"),
     # team ------------------------------------------------------------------------------
     path("team/", team.team_ranking, name="team-ranking"),
     path("team/new/", team.TeamAssessmentEntryView.as_view(), name="team-entry"),

@@ -8,3 +8,4 @@ from .appraisal import *  # noqa: F403
 from .evaluation import *  # noqa: F403
 from .frontline import *  # noqa: F403
 from .team import *  # noqa: F403
+from .annual_excel import *  # noqa: F403

@@ -10,7 +10,7 @@ from django.urls import resolve
 from openpyxl import Workbook, load_workbook
 
 from assessments.api.annual import AnnualImportViewSet
-from assessments.models import AnnualAssessment, AnnualImport
+from assessments.models import AnnualAssessment, AnnualImport, ExcellenceRate
 from assessments.selectors.annual import AnnualRow
 from assessments.services.annual import annual_save
 from assessments.services.annual_excel import ImportRefused, annual_import
@@ -71,7 +71,7 @@ def test_a_good_sheet_is_saved_and_audited_once(staff_api, cadres):
     assert entries.get().changes["counts"] == {"created": 3, "updated": 0, "unchanged": 0}
     assert not AuditEntry.objects.filter(action="create", object_type__contains="annual").exists()
     # Again, with one grade changed: an update, still one entry per import.
-    sheet = xlsx([(cadres[0].id_number, cadres[0].name, 2025, "优秀", "表现突出")]
+    sheet = xlsx([(cadres[0].id_number, cadres[0].name, 2025, "基本称职", "有待提高")]
                  + [(c.id_number, c.name, 2025, "称职", "") for c in cadres[1:]])
     assert post(staff_api, sheet).json() == {"created": 0, "updated": 1}
     assert AuditEntry.objects.filter(action="import").count() == 2
@@ -239,6 +239,8 @@ def test_the_template_has_the_header_and_explains_the_grades(staff_api):
 
 def test_the_export_round_trips_into_the_import(as_user, tree, cadres):
     admin = UserFactory(roles=[Role.ADMIN, Role.STAFF])
+    # One 优秀 place (3 × 40%): the unchanged 优秀 coming back does not count against it twice.
+    ExcellenceRate.objects.create(unit=tree["street"], rate="0.40")
     annual_save(actor=admin, rows=[AnnualRow(cadres[0], 2025, "excellent", "好"),
                                    AnnualRow(cadres[1], 2025, "competent"),
                                    AnnualRow(cadres[2], 2025, "not_graded", "受处分期间")])

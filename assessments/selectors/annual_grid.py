@@ -86,8 +86,8 @@ class AnnualGrid:
     excellent_elsewhere: int
 
 
-def _allowed(row_gates: list[Gate]) -> set[str]:
-    allowed = set(ANNUAL_GRADES.values)
+def _allowed(row_gates: list[Gate], values: list[str]) -> set[str]:
+    allowed = set(values)
     for gate in row_gates:
         allowed &= set(gate.allowed)
     return allowed
@@ -107,8 +107,10 @@ def annual_grid(*, unit, year: int, posted: dict[int, tuple[str, str]] | None = 
         quarterly.setdefault(cadre_id, {})[quarter] = grade
     gate_map = gates(cadres, year) if cadres else {}
     unit_quota = quota(unit, year)
-    labels = dict(ANNUAL_GRADES.choices)
-    q_labels = dict(QUARTERLY_GRADES.choices)
+    # Translated once: a lazy label is translated again at every use, 1,500 times a grid.
+    labels = {v: str(label) for v, label in ANNUAL_GRADES.choices}
+    q_labels = {v: str(label) for v, label in QUARTERLY_GRADES.choices}
+    values = ANNUAL_GRADES.values  # a property that builds a new list at each use
     rows = []
     for cadre in cadres:
         current = saved.get(cadre.pk)
@@ -116,7 +118,7 @@ def annual_grid(*, unit, year: int, posted: dict[int, tuple[str, str]] | None = 
         if posted is not None and cadre.pk in posted:
             grade, comment = posted[cadre.pk]
         row_gates = gate_map.get(cadre.pk, [])
-        allowed = _allowed(row_gates)
+        allowed = _allowed(row_gates, values) if row_gates else values
         options = [
             GridOption(
                 value=value,
@@ -126,7 +128,7 @@ def annual_grid(*, unit, year: int, posted: dict[int, tuple[str, str]] | None = 
                 # save refuses it, but the select must still send what is there.
                 disabled=value not in allowed and value != grade,
             )
-            for value in ANNUAL_GRADES.values
+            for value in values
         ]
         rows.append(AnnualGridRow(
             cadre=cadre, saved=current,
@@ -157,7 +159,7 @@ def quarterly_grid(*, unit, year: int, quarter: int, posted: dict[int, str] | No
     by_cadre: dict[int, dict[int, object]] = {}
     for q in QuarterlyAssessment.objects.filter(cadre_id__in=ids, year=year):
         by_cadre.setdefault(q.cadre_id, {})[q.quarter] = q
-    labels = dict(QUARTERLY_GRADES.choices)
+    labels = {v: str(label) for v, label in QUARTERLY_GRADES.choices}
     rows = []
     for cadre in cadres:
         year_grades = by_cadre.get(cadre.pk, {})
@@ -169,7 +171,7 @@ def quarterly_grid(*, unit, year: int, quarter: int, posted: dict[int, str] | No
             cadre=cadre, saved=current, grade=grade,
             options=[GridOption(value=v, label=labels[v], selected=v == grade)
                      for v in QUARTERLY_GRADES.values],
-            others=[(q, year_grades[q].get_grade_display() if q in year_grades else "")
+            others=[(q, labels[year_grades[q].grade] if q in year_grades else "")
                     for q in (1, 2, 3, 4) if q != quarter],
         ))
     return rows

@@ -14,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .. import permissions
@@ -48,6 +50,47 @@ def _refusal_errors(exc: ValidationError, rows: list) -> tuple[dict[int, list[st
 
 
 # The grids -----------------------------------------------------------------------------------
+# A grid is hundreds of rows of one select each: the selects and the quarter tags are written
+# here, each distinct option and tag escaped once per page and reused, not by a template loop
+# of options, which costs several times the rest of the page (bench/assessment_grid.py).
+
+
+class _GridHtml:
+    """The grade selects and quarter tags of one page, escaped once per distinct piece."""
+
+    def __init__(self, *, label: str, disabled: bool):
+        self.label, self.disabled = label, " disabled" if disabled else ""
+        self.blank = format_html('<option value="">{}</option>', _("未评定"))
+        self.blocked = _("（不可选）")
+        self._options: dict = {}
+        self._tags: dict = {}
+
+    def _option(self, o) -> str:
+        key = (o.value, o.selected, o.disabled)
+        if key not in self._options:
+            self._options[key] = format_html(
+                '<option value="{}"{}{}>{}{}</option>', o.value, " selected" if o.selected else "",
+                " disabled" if o.disabled else "", str(o.label), self.blocked if o.disabled else "")
+        return self._options[key]
+
+    def select(self, row):
+        """The row's grade select with its (visually hidden) label; a saved grade has no blank."""
+        pk = row.cadre.pk
+        return mark_safe(  # noqa: S308 - every piece is escaped by format_html/escape
+            f'<label class="visually-hidden" for="grade-{pk}">'
+            f'{escape(self.label % {"name": row.cadre.name})}</label>'
+            f'<select name="grade-{pk}" id="grade-{pk}"{self.disabled}>'
+            f'{"" if row.saved else self.blank}{"".join(self._option(o) for o in row.options)}</select>'
+        )
+
+    def tags(self, pairs):
+        out = []
+        for q, label in pairs:
+            if (q, label) not in self._tags:
+                self._tags[(q, label)] = format_html(
+                    '<span class="tag{}">Q{} {}</span>', "" if label else " tag-empty", q, label or "—")
+            out.append(self._tags[(q, label)])
+        return mark_safe("".join(out))  # noqa: S308 - escaped above
 
 
 @login_required
@@ -77,8 +120,10 @@ def annual_grid(request, unit_id: int, year: int):
         posted, status = form.posted(), 400
         form_errors.insert(0, _("没有保存任何等次：请按各行提示修改后重新保存。"))
     grid = grid_selectors.annual_grid(unit=unit, year=year, posted=posted)
+    html = _GridHtml(label=_("%(name)s的年度等次"), disabled=not can_write)
     for row in grid.rows:
         row.errors = row_errors.get(row.cadre.pk, [])
+        row.select_html, row.quarters_html = html.select(row), html.tags(row.quarterly)
     counted = grid.excellent_elsewhere + sum(
         1 for row in grid.rows if row.grade == AnnualAssessment.Grade.EXCELLENT
     )
@@ -123,8 +168,10 @@ def quarterly_grid(request, unit_id: int, year: int, quarter: int):
         posted, status = form.posted(), 400
         form_errors.insert(0, _("没有保存任何等次：请按各行提示修改后重新保存。"))
     rows = grid_selectors.quarterly_grid(unit=unit, year=year, quarter=quarter, posted=posted)
+    html = _GridHtml(label=_("%(name)s的平时考核等次"), disabled=not can_write)
     for row in rows:
         row.errors = row_errors.get(row.cadre.pk, [])
+        row.select_html, row.quarters_html = html.select(row), html.tags(row.others)
     return render(request, "assessments/annual_quarterly_grid.html", {
         "rows": rows, "unit": unit, "year": year, "quarter": quarter,
         "quarter_label": QUARTER_LABELS[quarter], "quarters": QUARTER_LABELS,

@@ -233,3 +233,21 @@ def test_the_distribution_hands_the_counts_to_the_chart_as_json(client, tree, st
         ("优秀", 1), ("称职", 2), ("基本称职", 0), ("不称职", 0), ("不定等次", 0)]
     assert (data["graded"], data["excellent"], data["cap"]) == (3, 1, 0)
     assert "vendor/echarts/echarts.min.js" in page and "<script>" not in page
+
+
+def test_bad_input_is_a_clear_refusal_never_a_500(client, tree, staff_user, street_cadres):
+    a = street_cadres[0]
+    client.force_login(staff_user)
+    huge = str(10**30)
+    assert client.get(f"/assessments/annual/{huge}/{YEAR}/").status_code == 404
+    assert client.get(f"/assessments/annual/{tree['street'].pk}/{huge}/").status_code == 404
+    assert client.get(f"/assessments/quarterly/{tree['street'].pk}/{YEAR}/{huge}/").status_code == 404
+    response = client.post(_grid(tree["street"]), {f"grade-{a.pk}": "not_graded", f"comment-{a.pk}": "x" * 2001})
+    assert response.status_code == 400 and "评语不能超过 2000 字。" in _text(response)
+    response = client.post(_grid(tree["street"]), {f"grade-{a.pk}": "not_graded", f"comment-{a.pk}": "a\x00b"})
+    assert response.status_code == 400
+    response = client.get("/assessments/annual/", {"year": huge, "unit": huge})
+    assert response.status_code == 200 and "没有符合条件的年度考核记录" in _text(response)
+    response = client.get("/assessments/annual/grid/", {"unit": "abc", "year": "二〇二五", "kind": "9"})
+    assert response.status_code == 400
+    assert not AnnualAssessment.objects.exists()

@@ -101,6 +101,9 @@ def annual_save(
                                    grade=row.grade, comment=row.comment, created_by=actor)
             to_create.append(obj)
         else:
+            # The row's cadre, already read: the audit entry's str() names it (one query a
+            # row otherwise). annual-grid's fix; the pinned grid save test needs it.
+            current.cadre = row.cadre
             before = snapshot(current, AnnualAssessment.AUDITED)
             if current.grade == row.grade and current.comment == row.comment:
                 result.unchanged += 1
@@ -187,6 +190,7 @@ def quarterly_save(*, actor, rows: list, create_only: bool = False, dry_run: boo
         elif current.grade == row.grade:
             result.unchanged += 1
         else:
+            current.cadre = row.cadre  # already read: the audit's str() names it
             before = snapshot(current, QuarterlyAssessment.AUDITED)
             current.grade, current.updated_at = row.grade, now
             to_update.append((current, before))

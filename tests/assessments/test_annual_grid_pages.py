@@ -168,6 +168,19 @@ def test_the_grid_of_300_cadres_takes_as_many_queries_as_that_of_3(client, tree,
     # Today, with the placeholder rules: session, user, scope, unit, cadres, grades, quarterly,
     # quota (3). The rules may add a fixed few; never one per cadre.
     assert len(few) <= 20
+    # Saving the whole grid (every row changed) is set-based too: both units have rows to
+    # create and rows to update.
+    small_cadres = list(Cadre.objects.filter(unit=small))
+    annual_save(actor=staff_user, rows=[AnnualRow(small_cadres[0], YEAR, "excellent")])
+    with CaptureQueriesContext(connection) as few_saved:
+        response = client.post(_grid(small), {f"grade-{c.pk}": "competent" for c in small_cadres})
+    assert response.status_code == 302
+    with CaptureQueriesContext(connection) as many_saved:
+        response = client.post(_grid(big), {f"grade-{c.pk}": "basically_competent" for c in cadres})
+    assert response.status_code == 302
+    assert AnnualAssessment.objects.filter(unit=big, grade="basically_competent").count() == 300
+    # The same statements (bulk_create and bulk_update take 2,000 rows a batch).
+    assert len(many_saved) == len(few_saved)
 
 
 def test_the_quarterly_grid_saves_a_quarter_all_at_once(client, tree, staff_user, street_cadres):

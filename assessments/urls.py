@@ -9,6 +9,13 @@ app_name = "assessments"
 
 urlpatterns = [
     # annual and quarterly -------------------------------------------------------------
+    path("annual/", annual.annual_list, name="annual-list"),
+    path("annual/grid/", annual.grid_choose, name="annual-choose"),
+    path("annual/<int:unit_id>/<int:year>/", annual.annual_grid, name="annual-grid"),
+    path("annual/<int:unit_id>/<int:year>/distribution/", annual.annual_distribution,
+         name="annual-distribution"),
+    path("quarterly/<int:unit_id>/<int:year>/<int:quarter>/", annual.quarterly_grid,
+         name="quarterly-grid"),
     # annual-excel: the Excel import and export of annual grades
     path("annual/import/", annual_excel.annual_import_page, name="annual-import"),
     path("annual/import/<int:pk>/confirm/", annual_excel.annual_import_confirm,

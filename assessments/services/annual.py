@@ -104,6 +104,7 @@ def annual_save(
                                    grade=row.grade, comment=row.comment, created_by=actor)
             to_create.append(obj)
         else:
+            current.cadre = row.cadre  # already read: the audit entry's str() names it
             before = snapshot(current, AnnualAssessment.AUDITED)
             if current.grade == row.grade and current.comment == row.comment:
                 result.unchanged += 1
@@ -196,6 +197,7 @@ def quarterly_save(
         elif current.grade == row.grade:
             result.unchanged += 1
         else:
+            current.cadre = row.cadre  # already read: the audit's str() names it
             before = snapshot(current, QuarterlyAssessment.AUDITED)
             current.grade, current.updated_at = row.grade, now
             to_update.append((current, before))

@@ -131,7 +131,7 @@ def annual_grid(request, unit_id: int, year: int):
         "grid": grid, "unit": unit, "year": year, "can_write": can_write,
         "form_errors": form_errors, "excellent_counted": counted,
         "excellent_value": AnnualAssessment.Grade.EXCELLENT,
-        "rate_percent": f"{grid.quota.rate * 100:g}%",
+        "rate_percent": f"{(grid.quota.rate * 100).normalize():f}%",
         "not_graded_value": AnnualAssessment.Grade.NOT_GRADED,
         "quarters": QUARTER_LABELS,
     }, status=status)

@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import AnnualAssessment, QuarterlyAssessment
-from assessments.selectors.annual import AnnualRow, Gate
+import datetime as dt
+
+from assessments.models import AnnualAssessment, ExcellenceRate, QuarterlyAssessment
+from assessments.selectors.annual import AnnualRow
 from assessments.services.annual import annual_save
 from cadres.models import Cadre
 from core.models import AuditEntry, Role
@@ -32,7 +34,14 @@ def street_cadres(tree):
     return [CadreFactory(unit=tree["street"], name=name) for name in ("甲一", "乙二", "丙三", "丁四")]
 
 
-def test_the_grid_shows_every_active_cadre_with_a_select_and_the_counter(client, tree, staff_user, street_cadres):
+@pytest.fixture
+def one_place(tree):
+    """The street's 优秀 rate at 25%: one place among its four cadres (floor(0.25 × 4) = 1)."""
+    return ExcellenceRate.objects.create(unit=tree["street"], rate="0.25")
+
+
+def test_the_grid_shows_every_active_cadre_with_a_select_and_the_counter(client, tree, staff_user, street_cadres,
+                                                                         one_place):
     gone = CadreFactory(unit=tree["street"], name="离职者", status=Cadre.Status.RETIRED)
     annual_save(actor=staff_user, rows=[AnnualRow(street_cadres[0], YEAR, "excellent")])
     client.force_login(staff_user)
@@ -43,9 +52,10 @@ def test_the_grid_shows_every_active_cadre_with_a_select_and_the_counter(client,
     # Saved: the grade is selected and cannot be blanked (no 未评定 option on that select).
     select = re.search(rf'<select name="grade-{street_cadres[0].pk}".*?</select>', page, re.S).group(0)
     assert '<option value="excellent" selected>' in select and "未评定" not in select
-    assert 'data-cap="0"' in page and 'data-elsewhere="0"' in page
+    assert 'data-cap="1"' in page and 'data-elsewhere="0"' in page
     assert re.search(r"data-counter-value>1<", page)
-    assert "已超出优秀比例上限" in page  # 1 优秀 against a cap of floor(0.15 × 4) = 0
+    # 1 优秀 against a cap of floor(0.25 × 4) = 1: at the cap, not over it.
+    assert 'class="grid-counter is-over"' not in page and "比例 25%，参加考核 4 人" in page
 
 
 def test_a_unit_outside_the_scope_is_404_to_see_and_to_save(client, tree, staff_user):
@@ -100,12 +110,10 @@ def test_the_grid_saves_every_grade_at_once_and_audits_each(client, tree, staff_
 
 
 def test_a_refused_row_saves_nothing_and_its_message_stands_beside_it(client, tree, staff_user,
-                                                                     street_cadres, monkeypatch):
+                                                                     street_cadres):
     a, b, *_ = street_cadres
     annual_save(actor=staff_user, rows=[AnnualRow(a, YEAR, "competent")])
-    # The rules (selectors.annual.rule_errors) refuse b's row, wherever it stands in the list.
-    monkeypatch.setattr("assessments.services.annual.rule_errors", lambda rows: {
-        i: {"grade": ["超出本单位优秀比例上限（上限 0 人）。"]} for i, r in enumerate(rows) if r.cadre.pk == b.pk})
+    # The real cap refuses b's row: four cadres at 15% leave no 优秀 place (floor(0.6) = 0).
     client.force_login(staff_user)
     response = client.post(_grid(tree["street"]), {f"grade-{a.pk}": "incompetent",
                                                    f"grade-{b.pk}": "excellent"})
@@ -113,8 +121,8 @@ def test_a_refused_row_saves_nothing_and_its_message_stands_beside_it(client, tr
     page = _text(response)
     row_b = re.search(rf'<tr[^>]*id="cadre-{b.pk}".*?</tr>', page, re.S).group(0)
     row_a = re.search(rf'<tr[^>]*id="cadre-{a.pk}".*?</tr>', page, re.S).group(0)
-    assert "超出本单位优秀比例上限（上限 0 人）。" in row_b and "has-error" in row_b
-    assert "超出本单位优秀比例上限" not in row_a
+    assert "超出优秀名额" in row_b and "优秀名额 0 名" in row_b and "has-error" in row_b
+    assert "超出优秀名额" not in row_a
     assert "没有保存任何等次" in page
     # What was sent is shown again, not what is saved.
     assert '<option value="incompetent" selected>' in row_a
@@ -134,24 +142,32 @@ def test_a_bad_grade_or_a_blanked_saved_grade_is_refused_inline(client, tree, st
 
 
 def test_each_gate_stands_beside_the_cadre_it_blocks_with_the_forbidden_grades_disabled(
-        client, tree, staff_user, street_cadres, monkeypatch):
-    a, b, *_ = street_cadres
-    gate = Gate(code="warning", label="警告处分", source="《公务员考核规定》第十八条",
-                allowed=frozenset({"competent", "basically_competent", "incompetent", "not_graded"}),
-                message="受警告处分的当年，不能评为优秀。")
-    monkeypatch.setattr("assessments.selectors.annual_grid.gates", lambda cadres, year: {a.pk: [gate]})
+        client, tree, staff_user, street_cadres, one_place):
+    from discipline.services import sanction_create
+
+    a, b, c, _d = street_cadres
+    sanction_create(actor=staff_user, cadre=a, kind="warning", decided_on=dt.date(YEAR, 3, 1))
+    sanction_create(actor=staff_user, cadre=c, kind="demerit", decided_on=dt.date(YEAR - 1, 9, 1))
     client.force_login(staff_user)
     page = _text(client.get(_grid(tree["street"])))
     row_a = re.search(rf'<tr[^>]*id="cadre-{a.pk}".*?</tr>', page, re.S).group(0)
     row_b = re.search(rf'<tr[^>]*id="cadre-{b.pk}".*?</tr>', page, re.S).group(0)
-    assert "警告处分" in row_a and "《公务员考核规定》第十八条" in row_a and "不能评为优秀" in row_a
+    row_c = re.search(rf'<tr[^>]*id="cadre-{c.pk}".*?</tr>', page, re.S).group(0)
+    assert "受警告处分当年，不得评为优秀" in row_a and "《公务员考核规定》" in row_a
     assert '<option value="excellent" disabled>' in row_a
     assert '<option value="competent">' in row_a
-    assert "警告处分" not in row_b and '<option value="excellent">' in row_b
+    assert "警告" not in row_b and '<option value="excellent">' in row_b
+    # During a 记过 (twelve months from 2024-09-01): 不定等次 only, with a comment.
+    assert "处分期间，只写评语，不确定等次" in row_c
+    assert '<option value="competent" disabled>' in row_c and '<option value="not_graded">' in row_c
+    # The gate holds when the page is bypassed: a 优秀 posted for a is refused beside a.
+    response = client.post(_grid(tree["street"]), {f"grade-{a.pk}": "excellent"})
+    assert response.status_code == 400 and not AnnualAssessment.objects.exists()
 
 
 def test_the_grid_of_300_cadres_takes_as_many_queries_as_that_of_3(client, tree, staff_user, django_assert_max_num_queries):
     small = UnitFactory(name="小单位", code="JN-LX-S", parent=tree["district"], kind="subdistrict")
+    ExcellenceRate.objects.create(unit=small, rate="0.40")  # one place among three
     CadreFactory.create_batch(3, unit=small)
     big = tree["street"]
     cadres = CadreFactory.create_batch(300, unit=big)
@@ -203,7 +219,8 @@ def test_the_quarterly_grid_saves_a_quarter_all_at_once(client, tree, staff_user
     assert client.get(f"/assessments/quarterly/{tree['street'].pk}/{YEAR}/5/").status_code == 404
 
 
-def test_the_list_is_scoped_filtered_and_links_to_the_grid(client, tree, staff_user, admin_user, street_cadres):
+def test_the_list_is_scoped_filtered_and_links_to_the_grid(client, tree, staff_user, admin_user, street_cadres,
+                                                           one_place):
     outsider = CadreFactory(unit=tree["other"], name="外单位人")
     annual_save(actor=admin_user, rows=[AnnualRow(street_cadres[0], YEAR, "excellent"),
                                         AnnualRow(street_cadres[1], YEAR, "competent"),
@@ -234,7 +251,8 @@ def test_the_chooser_leads_to_the_grid_of_a_unit_in_scope(client, tree, staff_us
     assert response.status_code == 400 and "单位不存在或不在您的管辖范围内" in _text(response)
 
 
-def test_the_distribution_hands_the_counts_to_the_chart_as_json(client, tree, staff_user, street_cadres):
+def test_the_distribution_hands_the_counts_to_the_chart_as_json(client, tree, staff_user, street_cadres,
+                                                                one_place):
     a, b, c, _d = street_cadres
     annual_save(actor=staff_user, rows=[AnnualRow(a, YEAR, "excellent"), AnnualRow(b, YEAR, "competent"),
                                         AnnualRow(c, YEAR, "competent")])
@@ -244,7 +262,7 @@ def test_the_distribution_hands_the_counts_to_the_chart_as_json(client, tree, st
                                 page, re.S).group(1))
     assert [(g["label"], g["count"]) for g in data["grades"]] == [
         ("优秀", 1), ("称职", 2), ("基本称职", 0), ("不称职", 0), ("不定等次", 0)]
-    assert (data["graded"], data["excellent"], data["cap"]) == (3, 1, 0)
+    assert (data["graded"], data["excellent"], data["cap"]) == (3, 1, 1)
     assert "vendor/echarts/echarts.min.js" in page and "<script>" not in page
 
 

@@ -167,3 +167,29 @@ def reserve_list(*, user, filters: dict | None = None) -> QuerySet[ReserveListEn
         "cadre", "cadre__unit", "evaluation__round", "project", "created_by"
     )
     return filtered(ReserveListFilter, filters, qs).order_by("-listed_on", "-id")
+
+
+RESERVE_EXPORT_HEADER = ("姓名", "单位", "现任职务", "来源", "来源说明", "列入日期", "列入人")
+RESERVE_EXPORT_MAX = 20000
+
+
+def reserve_list_workbook(entries) -> bytes:
+    """The reserve list as an .xlsx (one row an entry, the header first); at most
+    RESERVE_EXPORT_MAX rows. ID numbers are never exported."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("干部推荐参考名单"))
+    sheet.append(list(RESERVE_EXPORT_HEADER))
+    for entry in entries[:RESERVE_EXPORT_MAX]:
+        who = entry.created_by
+        sheet.append([
+            entry.cadre.name, entry.cadre.unit.name, entry.cadre.position_title,
+            str(entry.get_source_display()), entry.note, entry.listed_on,
+            (getattr(who, "name", "") or who.get_username()) if who else "",
+        ])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -129,7 +129,7 @@ def shortlist_confirm(*, actor, evaluation_round: EvaluationRound, evaluations: 
         raise ValidationError({"evaluations": _("请至少选择一名干部。")})
     locked = list(
         PostElectionEvaluation.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids).select_related("cadre", "cadre__unit").order_by("pk")
+        .filter(pk__in=ids).select_related("round", "cadre", "cadre__unit").order_by("pk")
     )
     bad = [pk for pk in ids if pk not in {e.pk for e in locked}]
     bad += [e.pk for e in locked if e.round_id != evaluation_round.pk or e.cadre_id is None

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.filters import filtered
-from core.workdays import calendar
+from core.workdays import calendar, shared_calendar
 
 from .. import permissions
 from ..filters import FrontlineProjectFilter, FrontlineRecordFilter
@@ -83,9 +83,10 @@ def overdue_by_project(projects, *, user, today: dt.date | None = None) -> dict[
     if not projects:
         return result
     periods = {}
-    for project in projects:
-        as_of = project_as_of(project, today)
-        periods[project.pk] = {c: due_period(c, as_of) for c in Cadence.values}
+    with shared_calendar():
+        for project in projects:
+            as_of = project_as_of(project, today)
+            periods[project.pk] = {c: due_period(c, as_of) for c in Cadence.values}
     earliest = min(start for by_cadence in periods.values() for start, _end in by_cadence.values())
     assignments = (
         FrontlineAssignment.objects.filter(project_id__in=result)

@@ -38,6 +38,8 @@ class EvaluationRoundForm(ScopedFormMixin, forms.Form):
     unit = unit_field(label=_lazy("组织单位"))
     name = forms.CharField(label=_lazy("名称"), max_length=120)
     year = forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
+    held_on = forms.DateField(label=_lazy("评估日期"), required=False, widget=DateInput(),
+                              help_text=_lazy("留空为今天。"))
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

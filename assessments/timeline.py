@@ -13,9 +13,9 @@ def post_election_evaluations(cadre, user, limit: int) -> list[dict]:
     """A cadre's post-election evaluations (总分, 出彩型) and reserve-list entries."""
     from .selectors import evaluation as selectors
 
-    rows = selectors.evaluation_list(user=user).filter(cadre=cadre).order_by("-round__year", "-id")[:limit]
+    rows = selectors.evaluation_list(user=user).filter(cadre=cadre).order_by("-round__held_on", "-id")[:limit]
     entries = [
-        {"date": e.created_at.date(), "kind": "post_election_evaluation",
+        {"date": e.round.held_on, "kind": "post_election_evaluation",
          "title": _("换届后评估：%(round)s") % {"round": e.round.name},
          "detail": _("总分 %(total)s") % {"total": e.total}
          + (_("，入选出彩型") if e.shortlisted_at else ""),

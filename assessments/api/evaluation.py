@@ -41,8 +41,9 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvaluationRound
-        fields = ["id", "unit", "unit_name", "name", "year", "created_at"]
+        fields = ["id", "unit", "unit_name", "name", "year", "held_on", "created_at"]
         read_only_fields = ["created_at"]
+        extra_kwargs = {"held_on": {"required": False, "help_text": "评估日期；默认为今天。"}}
 
 
 class PostElectionEvaluationSerializer(serializers.ModelSerializer):

@@ -39,10 +39,11 @@ class EvaluationRound(models.Model):
     )
     name = models.CharField(_("名称"), max_length=120)
     year = models.PositiveSmallIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    held_on = models.DateField(_("评估日期"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    AUDITED = ("unit", "name", "year")
+    AUDITED = ("unit", "name", "year", "held_on")
 
     class Meta:
         verbose_name = _("换届后评估轮次")

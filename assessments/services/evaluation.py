@@ -30,11 +30,12 @@ def _require_writer(actor, unit, field: str = "unit") -> None:
 
 
 @transaction.atomic
-def evaluation_round_create(*, actor, unit, name: str, year: int) -> EvaluationRound:
-    """Open a post-election evaluation round for a unit in the actor's scope. Raises
-    ValidationError, PermissionDenied."""
+def evaluation_round_create(*, actor, unit, name: str, year: int, held_on: dt.date | None = None) -> EvaluationRound:
+    """Open a post-election evaluation round for a unit in the actor's scope, held on a day
+    (today by default). Raises ValidationError, PermissionDenied."""
     _require_writer(actor, unit)
-    evaluation_round = EvaluationRound(unit=unit, name=(name or "").strip(), year=year, created_by=actor)
+    evaluation_round = EvaluationRound(unit=unit, name=(name or "").strip(), year=year,
+                                       held_on=held_on or timezone.localdate(), created_by=actor)
     evaluation_round.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():

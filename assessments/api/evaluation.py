@@ -3,9 +3,9 @@
 Extensions (the table leaves them open):
 - post-election-rounds/ GET, POST, GET {id}/: the rounds (`unit`, `name`, `year`) an
   evaluation's `round` names;
-- post-election-rounds/{id}/candidates/ GET `?top_percent=&threshold=`: the 出彩型 candidates
-  (the round's cadre evaluations in the top X% by total, and/or at or above the threshold; the
-  top 10% when neither is given), best first;
+- post-election-evaluations/candidates/ GET `?round=&top_percent=&threshold=`: the 出彩型
+  candidates (the round's cadre evaluations in the top X% by total, and/or at or above the
+  threshold; the top 10% when neither is given), best first;
 - post-election-rounds/{id}/shortlist/ POST `{"evaluations": [ids], "listed_on"}`: confirms
   them (who and when recorded), tags the cadres 出彩型 and lists them on the reserve list;
   confirming again changes nothing; answers the round's shortlisted evaluations;
@@ -79,6 +79,14 @@ class PostElectionEvaluationSerializer(serializers.ModelSerializer):
         return float(total)
 
 
+class CandidatesQuery(serializers.Serializer):
+    round = CandidateField(candidates=lambda ctx: selectors.evaluation_round_list(user=ctx["request"].user))
+    top_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100,
+                                           required=False, allow_null=True, default=None)
+    threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100,
+                                         required=False, allow_null=True, default=None)
+
+
 class PostElectionEvaluationViewSet(
     ServiceWriteMixin, HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     mixins.CreateModelMixin, viewsets.GenericViewSet,
@@ -95,12 +103,19 @@ class PostElectionEvaluationViewSet(
     def get_queryset(self):
         return selectors.evaluation_list(user=self.request.user)
 
-
-class CandidatesQuery(serializers.Serializer):
-    top_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=100,
-                                           required=False, allow_null=True, default=None)
-    threshold = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100,
-                                         required=False, allow_null=True, default=None)
+    @extend_schema(
+        parameters=[OpenApiParameter("round", OpenApiTypes.INT, required=True),
+                    OpenApiParameter("top_percent", OpenApiTypes.NUMBER),
+                    OpenApiParameter("threshold", OpenApiTypes.NUMBER)],
+        responses=PostElectionEvaluationSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def candidates(self, request):
+        query = CandidatesQuery(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        rows = selectors.evaluation_candidates(user=request.user, evaluation_round=data.pop("round"), **data)
+        return Response(PostElectionEvaluationSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
 
 class ShortlistInput(serializers.Serializer):
@@ -123,20 +138,6 @@ class EvaluationRoundViewSet(
 
     def get_queryset(self):
         return selectors.evaluation_round_list(user=self.request.user)
-
-    @extend_schema(
-        parameters=[OpenApiParameter("top_percent", OpenApiTypes.NUMBER),
-                    OpenApiParameter("threshold", OpenApiTypes.NUMBER)],
-        responses=PostElectionEvaluationSerializer(many=True),
-    )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
-    def candidates(self, request, pk=None):
-        evaluation_round = self.get_object()
-        query = CandidatesQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows = selectors.evaluation_candidates(user=request.user, evaluation_round=evaluation_round,
-                                               **query.validated_data)
-        return Response(PostElectionEvaluationSerializer(rows, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ShortlistInput, responses=PostElectionEvaluationSerializer(many=True))
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

@@ -90,3 +90,37 @@ def test_outside_scope_is_404(as_user, admin_user, staff_user, tree):
     assert named.status_code == 400
     reader = as_user(UserFactory(units=[tree["other"]]))
     assert reader.get("/api/v1/frontline-projects/").json()["count"] == 1
+
+
+@time_machine.travel(dt.datetime(2025, 11, 13, 10, 0), tick=False)
+def test_timeline_and_dashboard(as_user, staff_user, tree, client):
+    from assessments.services.evaluation import evaluation_create, evaluation_round_create, shortlist_confirm
+    from assessments.services.frontline import frontline_project_create, frontline_record_create
+
+    a = CadreFactory(unit=tree["street"])
+    project = frontline_project_create(actor=staff_user, name="工程", unit=tree["district"],
+                                       start_date=dt.date(2025, 6, 2), cadres=[(a, None)])
+    frontline_record_create(actor=staff_user, project=project, cadre=a, cadence="daily",
+                            date=dt.date(2025, 11, 12), content="日报")
+    frontline_record_create(actor=staff_user, project=project, cadre=a, cadence="weekly",
+                            date=dt.date(2025, 11, 7), content="周检查")
+    evaluation_round = evaluation_round_create(actor=staff_user, unit=tree["district"], name="评估", year=2025,
+                                               held_on=dt.date(2025, 9, 26))
+    evaluation = evaluation_create(actor=staff_user, round=evaluation_round, cadre=a,
+                                   **dict.fromkeys(["political", "operation", "professional", "structure",
+                                                    "performance", "problems"], 95))
+    shortlist_confirm(actor=staff_user, evaluation_round=evaluation_round, evaluations=[evaluation],
+                      listed_on=dt.date(2025, 10, 1))
+    entries = as_user(staff_user).get(f"/api/v1/cadres/{a.pk}/timeline/").json()
+    entries = entries.get("results", entries)
+    kinds = {e["kind"]: e for e in entries}
+    assert {"post_election_evaluation", "reserve_list", "frontline"} <= set(kinds)
+    assert "日报告 1 次" in kinds["frontline"]["detail"] and "周检查 1 次" in kinds["frontline"]["detail"]
+    client.force_login(staff_user)
+    assert client.get("/").status_code == 200
+    from core.dashboard import dashboard_stats
+
+    stats = dashboard_stats(user=staff_user)
+    assert stats["reserve_list"] == 1 and stats["frontline_overdue_projects"] == 1
+    outsider = UserFactory(units=[tree["other"]])
+    assert dashboard_stats(user=outsider)["reserve_list"] == 0

@@ -170,7 +170,7 @@ class ReserveListEntrySerializer(serializers.ModelSerializer):
         return entry.evaluation_id or entry.project_id
 
 
-class ReserveListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReserveListViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """干部推荐参考名单: cadres shortlisted from post-election evaluations or named from frontline
     projects, with their source."""
 

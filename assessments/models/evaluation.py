@@ -10,7 +10,11 @@ and less the more and graver the problems, so the six add up in one direction.
 Confirmed cadres from a round's shortlist join the reserve list (ReserveListEntry), as do
 cadres named from a frontline project (models/frontline.py)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -19,12 +23,44 @@ from django.utils.translation import gettext_lazy as _
 
 from .annual import YEAR_VALIDATORS
 
-__all__ = ["EVALUATION_DIMENSIONS", "EvaluationRound", "PostElectionEvaluation", "ReserveListEntry"]
+__all__ = [
+    "EVALUATION_DIMENSIONS", "evaluation_weights", "check_evaluation_weights", "EvaluationRound",
+    "PostElectionEvaluation", "ReserveListEntry",
+]
 
 # The six dimensions in the order of DANDANG["EVALUATION_WEIGHTS"].
 EVALUATION_DIMENSIONS = ("political", "operation", "professional", "structure", "performance", "problems")
 
 SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def evaluation_weights() -> tuple[Decimal, ...]:
+    """DANDANG["EVALUATION_WEIGHTS"] checked: six non-negative numbers with a positive sum.
+    Raises ImproperlyConfigured otherwise (also reported by `manage.py check`)."""
+    raw = settings.DANDANG.get("EVALUATION_WEIGHTS", [1] * len(EVALUATION_DIMENSIONS))
+    try:
+        weights = tuple(Decimal(str(w)) for w in raw)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise ImproperlyConfigured("DANDANG['EVALUATION_WEIGHTS'] must be six numbers") from exc
+    if len(weights) != len(EVALUATION_DIMENSIONS):
+        raise ImproperlyConfigured(
+            f"DANDANG['EVALUATION_WEIGHTS'] needs {len(EVALUATION_DIMENSIONS)} weights "
+            f"({', '.join(EVALUATION_DIMENSIONS)}), got {len(weights)}"
+        )
+    if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
+        raise ImproperlyConfigured(
+            "DANDANG['EVALUATION_WEIGHTS'] must be non-negative with a positive sum"
+        )
+    return weights
+
+
+@checks.register(checks.Tags.compatibility)
+def check_evaluation_weights(app_configs=None, **kwargs):
+    try:
+        evaluation_weights()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="assessments.E001")]
+    return []
 
 
 def _score(label):

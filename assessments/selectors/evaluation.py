@@ -8,11 +8,9 @@ rankings (`with_total`) and in Python for one object (`weighted_total`), by one 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.core import checks
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, QuerySet, Value
 from django.db.models.functions import Round
 from django.http import Http404
@@ -22,40 +20,18 @@ from core.filters import filtered
 
 from .. import permissions
 from ..filters import EvaluationFilter, ReserveListFilter
-from ..models import EVALUATION_DIMENSIONS, EvaluationRound, PostElectionEvaluation, ReserveListEntry
+from ..models import (
+    EVALUATION_DIMENSIONS,
+    EvaluationRound,
+    PostElectionEvaluation,
+    ReserveListEntry,
+    check_evaluation_weights,  # noqa: F401  (re-exported: the setting's check)
+    evaluation_weights,
+)
 
 CENT = Decimal("0.01")
 # Without a parameter, the candidates are the top 10% of a round's cadre evaluations.
 DEFAULT_TOP_PERCENT = Decimal(10)
-
-
-def evaluation_weights() -> tuple[Decimal, ...]:
-    """DANDANG["EVALUATION_WEIGHTS"] checked: six non-negative numbers with a positive sum.
-    Raises ImproperlyConfigured otherwise (also reported by `manage.py check`)."""
-    raw = settings.DANDANG.get("EVALUATION_WEIGHTS", [1] * len(EVALUATION_DIMENSIONS))
-    try:
-        weights = tuple(Decimal(str(w)) for w in raw)
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise ImproperlyConfigured("DANDANG['EVALUATION_WEIGHTS'] must be six numbers") from exc
-    if len(weights) != len(EVALUATION_DIMENSIONS):
-        raise ImproperlyConfigured(
-            f"DANDANG['EVALUATION_WEIGHTS'] needs {len(EVALUATION_DIMENSIONS)} weights "
-            f"({', '.join(EVALUATION_DIMENSIONS)}), got {len(weights)}"
-        )
-    if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
-        raise ImproperlyConfigured(
-            "DANDANG['EVALUATION_WEIGHTS'] must be non-negative with a positive sum"
-        )
-    return weights
-
-
-@checks.register(checks.Tags.compatibility)
-def check_evaluation_weights(app_configs=None, **kwargs):
-    try:
-        evaluation_weights()
-    except ImproperlyConfigured as exc:
-        return [checks.Error(str(exc), id="assessments.E001")]
-    return []
 
 
 def weighted_total(scores) -> Decimal | None:

@@ -122,6 +122,8 @@ def frontline_outcome(*, actor, project: FrontlineProject, cadres: list[Cadre], 
     or listed from this project is left alone. Returns {"tagged": [...], "listed": [...]}.
     Raises ValidationError, PermissionDenied."""
     _require_writer(actor, project.unit, field="project")
+    # One outcome at a time per project: two at once would race to the same reserve entries.
+    project = FrontlineProject.objects.select_for_update().get(pk=project.pk)
     if not (red_flag or reserve):
         raise ValidationError({"__all__": [_("请选择评为红旗标兵或列入干部推荐参考名单。")]})
     ids = {c.pk for c in cadres}

@@ -124,3 +124,39 @@ def test_timeline_and_dashboard(as_user, staff_user, tree, client):
     assert stats["reserve_list"] == 1 and stats["frontline_overdue_projects"] == 1
     outsider = UserFactory(units=[tree["other"]])
     assert dashboard_stats(user=outsider)["reserve_list"] == 0
+
+
+def _queries(api, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(path).status_code == 200
+    return len(captured)
+
+
+@time_machine.travel(dt.datetime(2025, 11, 13, 10, 0), tick=False)
+def test_lists_answer_in_a_fixed_number_of_queries(as_user, staff_user, tree):
+    from assessments.services.evaluation import evaluation_create, evaluation_round_create, shortlist_confirm
+    from assessments.services.frontline import frontline_project_create, frontline_record_create
+
+    api = as_user(staff_user)
+    evaluation_round = evaluation_round_create(actor=staff_user, unit=tree["district"], name="评估", year=2025)
+    six = dict.fromkeys(["political", "operation", "professional", "structure", "performance", "problems"], 90)
+
+    def grow(n):
+        for _ in range(n):
+            cadre = CadreFactory(unit=tree["street"])
+            project = frontline_project_create(actor=staff_user, name="工程", unit=tree["district"],
+                                               start_date=dt.date(2025, 6, 2), cadres=[(cadre, None)])
+            frontline_record_create(actor=staff_user, project=project, cadre=cadre, cadence="daily",
+                                    date=dt.date(2025, 11, 12), content="日报")
+            evaluation = evaluation_create(actor=staff_user, round=evaluation_round, cadre=cadre, **six)
+            shortlist_confirm(actor=staff_user, evaluation_round=evaluation_round, evaluations=[evaluation])
+
+    paths = ["/api/v1/frontline-projects/", "/api/v1/frontline-records/", "/api/v1/post-election-evaluations/",
+             "/api/v1/reserve-list/"]
+    grow(2)
+    few = [_queries(api, p) for p in paths]
+    grow(5)
+    assert [_queries(api, p) for p in paths] == few

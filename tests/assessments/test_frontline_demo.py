@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from assessments.models import FrontlineProject, PostElectionEvaluation, ReserveListEntry
 from assessments.selectors.frontline import overdue_by_project
-from cadres.models import Cadre
+from cadres.models import Cadre, Unit
 from core.models import User
 
 
@@ -19,8 +19,8 @@ def test_demo_round_project_and_a_second_run(db):
     assert sorted(shortlisted.values_list("cadre__name", flat=True)) == ["包昆", "张鲁宁"]
     for name in ("张鲁宁", "包昆"):
         cadre = Cadre.objects.get(name=name)
-        assert Cadre.Tag.STANDOUT in cadre.tags and cadre.unit.path.startswith(
-            Cadre.objects.get(name=name).unit.path)
+        assert Cadre.Tag.STANDOUT in cadre.tags
+        assert cadre.unit.path.startswith(Unit.objects.get(code="JN").path)
         assert ReserveListEntry.objects.filter(cadre=cadre, source="evaluation").count() == 1
     project = FrontlineProject.objects.get(unit__code="ZB-ZD")
     admin = User.objects.get(username="admin")

@@ -1,13 +1,34 @@
 """The admin of assessments: grades are read here and written through the services (the same
 rules as every other path)."""
 
+from django.contrib import admin
+from django.contrib import admin as _admin
+from django.core.exceptions import ValidationError
+
+from core.admin import AuditedModelAdmin, ServiceModelAdmin
+
+from .models import (
+    AnnualAssessment,
+    AnnualImport,
+    AnnualReview,
+    AppraisalRound,
+    EvaluationRound,
+    ExcellenceRate,
+    FrontlineAssignment,
+    FrontlineProject,
+    FrontlineRecord,
+    PostElectionEvaluation,
+    QuarterlyAssessment,
+    ReserveListEntry,
+    TeamAssessment,
+    TeamMeasureProposal,
+)
+from .selectors.annual import AnnualRow, QuarterlyRow
+from .services import annual as annual_services
 
 # appraisal ----
 # Rounds are read here (opened on the pages or the API, which show the codes once); codes and
 # ballots are not in the admin at all: nothing to browse them by.
-from django.contrib import admin as _admin  # noqa: E402
-
-from .models import AppraisalRound  # noqa: E402
 
 
 @_admin.register(AppraisalRound)
@@ -29,8 +50,6 @@ class AppraisalRoundAdmin(_admin.ModelAdmin):
 
 
 # team ----
-
-from .models import TeamAssessment, TeamMeasureProposal  # noqa: E402
 
 
 class _TeamReadOnly:
@@ -63,15 +82,6 @@ class TeamMeasureProposalAdmin(_TeamReadOnly, _admin.ModelAdmin):
     list_select_related = ("cadre", "assessment__unit")
 
 # annual ----
-
-from django.contrib import admin  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from core.admin import AuditedModelAdmin, ServiceModelAdmin  # noqa: E402
-
-from .models import AnnualAssessment, AnnualReview, ExcellenceRate, QuarterlyAssessment  # noqa: E402
-from .selectors.annual import AnnualRow, QuarterlyRow  # noqa: E402
-from .services import annual as annual_services  # noqa: E402
 
 
 def _first_row(exc) -> ValidationError:
@@ -156,9 +166,6 @@ class AnnualReviewAdmin(admin.ModelAdmin):
         return False
 
 # annual-excel ----------------------------------------------------------------------------
-from django.contrib import admin as _admin  # noqa: E402
-
-from .models import AnnualImport  # noqa: E402
 
 
 @_admin.register(AnnualImport)
@@ -176,3 +183,71 @@ class AnnualImportAdmin(_admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+# evaluation ----
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; written only through the services (pages and API)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "year", "unit", "held_on")
+    list_select_related = ("unit",)
+    search_fields = ("name",)
+
+
+@admin.register(PostElectionEvaluation)
+class PostElectionEvaluationAdmin(_ReadOnlyAdmin):
+    list_display = ("round", "cadre", "unit", "shortlisted_at")
+    list_select_related = ("round", "cadre", "unit")
+    list_filter = ("round",)
+    search_fields = ("cadre__name", "unit__name")
+
+
+@admin.register(ReserveListEntry)
+class ReserveListEntryAdmin(_ReadOnlyAdmin):
+    list_display = ("cadre", "source", "listed_on", "note")
+    list_select_related = ("cadre",)
+    list_filter = ("source",)
+    search_fields = ("cadre__name",)
+
+
+# frontline ----
+
+
+class _AssignmentInline(admin.TabularInline):
+    model = FrontlineAssignment
+    fields = ("cadre", "attached_on")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FrontlineProject)
+class FrontlineProjectAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "unit", "start_date", "end_date")
+    list_select_related = ("unit",)
+    search_fields = ("name",)
+    inlines = [_AssignmentInline]
+
+
+@admin.register(FrontlineRecord)
+class FrontlineRecordAdmin(_ReadOnlyAdmin):
+    list_display = ("date", "cadre", "project", "cadence")
+    list_select_related = ("cadre", "project")
+    list_filter = ("cadence",)
+    search_fields = ("cadre__name", "project__name")

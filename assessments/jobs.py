@@ -1,13 +1,14 @@
 """Registrations of assessments with core's jobs registry (and cadres.demo for demo)."""
 
+from django.core.exceptions import ValidationError
+
+from core.jobs import job_handler
+
+from .models import AnnualImport
+from .permissions import WRITE_ROLES
+from .services.annual_excel import JOB_KIND, ImportRefused, import_pending
+
 # annual-excel ----------------------------------------------------------------------------
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from core.jobs import job_handler  # noqa: E402
-
-from .models import AnnualImport  # noqa: E402
-from .permissions import WRITE_ROLES  # noqa: E402
-from .services.annual_excel import JOB_KIND, ImportRefused, import_pending  # noqa: E402
 
 
 @job_handler(JOB_KIND, roles=WRITE_ROLES)

@@ -13,7 +13,7 @@ pages ask here; nothing else decides.
 
 from django.db.models import Q
 
-from cadres.permissions import can_see_cadre, cadre_visible_q
+from cadres.permissions import cadre_visible_q, can_see_cadre
 from core.models import Role
 from core.scoping import scope_q, unit_in_scope
 
@@ -105,3 +105,59 @@ def annual_visible_q(user) -> Q:
 def review_visible_q(user) -> Q:
     """Reviews the user may see: those of the grades they may see."""
     return cadre_record_visible_q(user, "assessment__cadre__")
+
+# evaluation ----
+# 换届后评估: a round is the unit's record; a cadre's evaluation is seen by whoever may see the
+# cadre, a team's by whoever may see its unit. The reserve list is a list of cadres: whoever
+# may see the cadre sees their entry. Writes (scores, the shortlist): staff/admin in scope of
+# the round's unit.
+
+
+def evaluation_round_visible_q(user) -> Q:
+    return unit_record_visible_q(user, "unit")
+
+
+def can_see_evaluation_round(user, evaluation_round) -> bool:
+    return can_see_unit_record(user, evaluation_round.unit)
+
+
+def evaluation_visible_q(user, prefix: str = "") -> Q:
+    """Post-election evaluations (reached through prefix) the user may see."""
+    return (Q(**{f"{prefix}cadre__isnull": False}) & cadre_record_visible_q(user, f"{prefix}cadre__")) | (
+        Q(**{f"{prefix}unit__isnull": False}) & unit_record_visible_q(user, f"{prefix}unit")
+    )
+
+
+def can_see_evaluation(user, evaluation) -> bool:
+    if evaluation.cadre_id:
+        return can_see_cadre(user, evaluation.cadre)
+    return can_see_unit_record(user, evaluation.unit)
+
+
+def reserve_entry_visible_q(user) -> Q:
+    return cadre_record_visible_q(user, "cadre__")
+
+
+def can_see_reserve_entry(user, entry) -> bool:
+    return can_see_cadre(user, entry.cadre)
+
+
+# frontline ----
+# 一线考察: a project is its unit's record; a record is the cadre's (whoever may see the cadre).
+# Writes: staff/admin in scope of the project's unit.
+
+
+def frontline_project_visible_q(user) -> Q:
+    return unit_record_visible_q(user, "unit")
+
+
+def can_see_frontline_project(user, project) -> bool:
+    return can_see_unit_record(user, project.unit)
+
+
+def frontline_record_visible_q(user) -> Q:
+    return cadre_record_visible_q(user, "cadre__")
+
+
+def can_see_frontline_record(user, record) -> bool:
+    return can_see_cadre(user, record.cadre)

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_create, audit_record, diff, snapshot
+from core.audit import AuditItem, audit_create, audit_record, audit_record_many, diff, snapshot
 from core.models import Role
 from core.services import apply_fields, require_role, require_unit_in_scope, validated_save
 
@@ -311,3 +312,34 @@ def cadre_post_change(*, cadre: Cadre, actor, start_date, kind: str, document_nu
                        document_number=(document_number or "").strip())
     cadre.refresh_from_db()
     return cadre
+
+
+# Tags (出彩型, 红旗标兵) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def cadres_tag_add(*, actor, cadres, tag: str) -> list[Cadre]:
+    """Give tag (Cadre.Tag) to each of cadres that lacks it: set-based (the rows locked in id
+    order, one UPDATE, one audit batch), whatever the count; a cadre already tagged is left
+    alone and audited for nothing. Other apps' outcomes (the 出彩型 shortlist, 红旗标兵) come
+    through here. Returns the cadres changed. Raises ValidationError, PermissionDenied."""
+    require_role(actor, Role.STAFF, Role.ADMIN)
+    if tag not in Cadre.Tag.values:
+        raise ValidationError({"tags": _("标签只能是：%(tags)s。") % {
+            "tags": "、".join(str(label) for label in Cadre.Tag.labels)}})
+    ids = sorted({c.pk for c in cadres})
+    locked = list(Cadre.objects.select_for_update().filter(pk__in=ids).select_related("unit").order_by("pk"))
+    for cadre in locked:
+        require_unit_in_scope(actor, cadre.unit, field="cadre")
+    changed, items, now = [], [], timezone.now()
+    for cadre in locked:
+        before = list(cadre.tags or [])
+        if tag in before:
+            continue
+        cadre.tags, cadre.updated_at = sorted({*before, tag}), now
+        changed.append(cadre)
+        items.append(AuditItem(cadre, "update", {"tags": [before, cadre.tags]}))
+    if changed:
+        Cadre.objects.bulk_update(changed, ["tags", "updated_at"])
+        audit_record_many(actor=actor, items=items)
+    return changed

@@ -3,26 +3,48 @@
 the 复核 and 申诉 of a 不称职 grade, 公务员法 §95). Serializers check shapes; the services decide;
 what concerns a cadre outside the user's scope is not there (404, and absent from lists)."""
 
+from django.core.exceptions import PermissionDenied as _DjangoPermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import HasRole, HistoryMixin
 from core.errors import PayloadTooLarge
 from core.input import MAX_ID
-from core.models import Role
+from core.models import Role, Unit
 from core.scoping import unit_scope
 
 from .. import permissions
+from .. import permissions as _permissions
 from ..filters import AnnualAssessmentFilter, AnnualReviewFilter, QuarterlyAssessmentFilter
-from ..models import AnnualAssessment, AnnualReview, QuarterlyAssessment
+from ..models import YEAR_VALIDATORS, AnnualAssessment, AnnualReview, QuarterlyAssessment
 from ..selectors import annual as selectors
 from ..selectors.annual import AnnualRow, QuarterlyRow
+from ..selectors.annual_excel import XLSX_MIME, export_workbook, template_workbook
 from ..services import annual as services
 from ..services.annual import RowErrors
+from ..services.annual_excel import (
+    ImportRefused,
+    annual_import,
+    count_rows,
+    display_name,
+    import_start_job,
+    import_upload,
+    job_above,
+    read_upload,
+)
 
 # The most rows one POST may carry; more is 413 (the Excel import takes larger sheets).
 MAX_ROWS = 5000
@@ -386,32 +408,6 @@ ROUTES: list[tuple] = [
 # small viewset, put at the FRONT of ROUTES (below) so that DefaultRouter matches these exact
 # paths before AnnualAssessmentViewSet's annual-assessments/{id}/ (whose lookup would take
 # "import" for an id).
-
-from django.core.exceptions import PermissionDenied as _DjangoPermissionDenied  # noqa: E402
-from django.http import Http404, HttpResponse  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-from drf_spectacular.types import OpenApiTypes  # noqa: E402
-from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
-from rest_framework import serializers, viewsets  # noqa: E402
-from rest_framework.permissions import IsAuthenticated  # noqa: E402
-from rest_framework.response import Response  # noqa: E402
-
-from core.api import HasRole  # noqa: E402
-from core.models import Unit  # noqa: E402
-
-from .. import permissions as _permissions  # noqa: E402
-from ..models import YEAR_VALIDATORS  # noqa: E402
-from ..selectors.annual_excel import XLSX_MIME, export_workbook, template_workbook  # noqa: E402
-from ..services.annual_excel import (  # noqa: E402
-    ImportRefused,
-    annual_import,
-    count_rows,
-    display_name,
-    import_start_job,
-    import_upload,
-    job_above,
-    read_upload,
-)
 
 
 class AnnualImportInput(serializers.Serializer):

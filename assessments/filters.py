@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cadres.filters import _subtree_of
-from core.filters import IdFilter
+from core.filters import BooleanFilter, IdFilter
 from core.models import Unit
 
 from .models import (
@@ -44,7 +44,7 @@ class TeamMeasureProposalFilter(django_filters.FilterSet):
     unit = IdFilter(field_name="assessment__unit_id", label=_("单位"))
     year = IdFilter(field_name="assessment__year", label=_("年度"))
     cadre = IdFilter(field_name="cadre_id", label=_("干部"))
-    basis_lost = django_filters.BooleanFilter(label=_("依据已不存在"))
+    basis_lost = BooleanFilter(label=_("依据已不存在"))
 
     class Meta:
         model = TeamMeasureProposal
@@ -113,7 +113,7 @@ class EvaluationFilter(django_filters.FilterSet):
         method="subject_kind", choices=[("team", _lazy("班子")), ("cadre", _lazy("干部"))],
         label=_lazy("评估对象"),
     )
-    shortlisted = django_filters.BooleanFilter(
+    shortlisted = BooleanFilter(
         field_name="shortlisted_at", lookup_expr="isnull", exclude=True, label=_lazy("已入选出彩型")
     )
 

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IdFilter
+from core.filters import BooleanFilter, IdFilter
 
 from .models import Appointment, Cadre, PostLevel, Unit
 from .search import name_q
@@ -42,7 +42,7 @@ class CadreFilter(django_filters.FilterSet):
     unit_tree = IdFilter(method=_subtree_of("unit__"), label=_("单位及下级"))
     post_level = django_filters.ChoiceFilter(choices=PostLevel.choices, label=_("职务层次"))
     status = django_filters.ChoiceFilter(choices=Cadre.Status.choices, label=_("状态"))
-    is_reserve = django_filters.BooleanFilter(label=_("后备干部"))
+    is_reserve = BooleanFilter(label=_("后备干部"))
     q = django_filters.CharFilter(method="search", label=_("姓名"))
 
     class Meta:

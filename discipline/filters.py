@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IdFilter
+from core.filters import BooleanFilter, IdFilter
 
 from .models import Clarification, Sanction
 
@@ -11,7 +11,7 @@ from .models import Clarification, Sanction
 class ClarificationFilter(django_filters.FilterSet):
     cadre = IdFilter(field_name="cadre_id", label=_("干部"))
     manner = django_filters.ChoiceFilter(choices=Clarification.Manner.choices, label=_("澄清方式"))
-    malicious = django_filters.BooleanFilter(label=_("诬告陷害"))
+    malicious = BooleanFilter(label=_("诬告陷害"))
     q = django_filters.CharFilter(
         field_name="cadre__name", lookup_expr="contains", label=_("干部姓名")
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Unit
-from core.filters import IdFilter
+from core.filters import BooleanFilter, IdFilter
 
 from .deadlines import cases_with_due_date, deadline_threshold
 from .models import Case, Correction, Outcome
@@ -65,7 +65,7 @@ class CaseFilter(django_filters.FilterSet):
 class CorrectionFilter(django_filters.FilterSet):
     case = IdFilter(field_name="case_id", label=_("容错申请"))
     step = django_filters.ChoiceFilter(choices=Correction.Step.choices, label=_("步骤"))
-    overdue = django_filters.BooleanFilter(method="by_overdue", label=_("已超期"))
+    overdue = BooleanFilter(method="by_overdue", label=_("已超期"))
 
     class Meta:
         model = Correction

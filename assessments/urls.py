@@ -3,11 +3,12 @@
 
 from django.urls import path  # noqa: F401  (each section adds its pages)
 
-from .views import annual, annual_excel, appraisal, evaluation, frontline, team  # noqa: F401
+from .views import annual, annual_excel, appraisal, evaluation, frontline, index, team  # noqa: F401
 
 app_name = "assessments"
 
 urlpatterns = [
+    path("", index.index, name="index"),
     # annual and quarterly -------------------------------------------------------------
     path("annual/", annual.annual_list, name="annual-list"),
     path("annual/grid/", annual.grid_choose, name="annual-choose"),

@@ -4,7 +4,7 @@ annual_save with the rules (the gates, the 优秀 cap) and the one audit entry, 
 chaining), its query count, against a floor: the same rows written by a raw psycopg2
 executemany (execute_values) and by COPY, with nothing checked.
 
-    .venv/bin/python bench/assessment_import.py --database-url postgres://postgres@127.0.0.1:5432/dandang_a3
+    .venv/bin/python bench/assessment_import.py --database-url postgres://postgres@127.0.0.1:5432/dandang_bench_assess
 
 The cadres (one unit, --rows of them) are created once; each run deletes the unit's grades of
 the bench year first, so every run creates --rows grades. Target: ≤ 10 s."""
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import ensure_database, print_table, setup_django  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dandang_a3"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dandang_bench_assess"
 YEAR = 2024
 
 

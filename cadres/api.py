@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
@@ -20,7 +21,10 @@ READ_ROLES = None  # any authenticated user; what they see is scoped
 WRITE_ROLES = (Role.STAFF, Role.ADMIN)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedCadreField(serializers.PrimaryKeyRelatedField):
+    """A cadre's id, among the cadres the requesting user may see (otherwise: does not exist)."""
+
     def get_queryset(self):
         return selectors.cadre_list(user=self.context["request"].user)
 

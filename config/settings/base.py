@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
         "AnnualGradeEnum": "assessments.models.AnnualAssessment.Grade",
         "QuarterlyGradeEnum": "assessments.models.QuarterlyAssessment.Grade",
         "AnnualReviewResultEnum": "assessments.models.AnnualReview.Result",
+        # Named "kind" and "source" elsewhere too (units, appointments, sanctions; cases).
+        "AppraisalKindEnum": "assessments.models.AppraisalRound.Kind",
+        "ReserveSourceEnum": "assessments.models.ReserveListEntry.Source",
+        "SourceEnum": "fault_tolerance.models.Case.Source",
     },
 }
 

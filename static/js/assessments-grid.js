@@ -73,7 +73,12 @@
         })
       }]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    // Follow the container (a turned phone, a folded menu), not only the window.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { chart.resize(); }).observe(el);
+    } else {
+      window.addEventListener("resize", function () { chart.resize(); });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

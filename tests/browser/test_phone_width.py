@@ -40,7 +40,8 @@ def _log_in(page, username):
 
 
 def _links(page) -> list[str]:
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    # A link marked `download` hands over a file, not a page.
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))")
     paths = []
     for href in hrefs:
         parts = urlsplit(href)

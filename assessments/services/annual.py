@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.audit import AuditItem, audit_record_many, audit_run, snapshot
 from core.scoping import scope_paths
@@ -47,6 +48,133 @@ def _add(errors: dict, index: int, name: str, message: str) -> None:
     errors.setdefault(index, {}).setdefault(name, []).append(message)
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What tells annual and quarterly grades apart on the one save path below: the model, a
+    row's key (cadre id, year[, quarter]), the fields a row sets, and the words."""
+
+    model: type
+    key_fields: tuple[str, ...]
+    value_fields: tuple[str, ...]
+    duplicate: str  # lazy: %(n)s
+    taken: str  # lazy: %(year)s, %(quarter)s
+
+    def key(self, row) -> tuple:
+        return (row.cadre.pk, *(getattr(row, name) for name in self.key_fields[1:]))
+
+    def obj_key(self, obj) -> tuple:
+        return (obj.cadre_id, *(getattr(obj, name) for name in self.key_fields[1:]))
+
+
+ANNUAL = _Kind(
+    model=AnnualAssessment, key_fields=("cadre", "year"), value_fields=("grade", "comment"),
+    duplicate=_lazy("与第 %(n)s 条重复：同一干部同一年度只能有一个等次。"),
+    taken=_lazy("该干部 %(year)s 年度已有年度考核等次。"),
+)
+QUARTERLY = _Kind(
+    model=QuarterlyAssessment, key_fields=("cadre", "year", "quarter"), value_fields=("grade",),
+    duplicate=_lazy("与第 %(n)s 条重复：同一干部同一季度只能有一个等次。"),
+    taken=_lazy("该干部 %(year)s 年第 %(quarter)s 季度已有平时考核等次。"),
+)
+
+
+def _row_errors(kind: _Kind, actor, rows, errors: dict) -> None:
+    """What a row alone may be refused for: scope, grade, year (and quarter), and a second row
+    for the same key in the batch."""
+    paths = scope_paths(actor)
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        if paths is not None and not any(row.cadre.unit.path.startswith(p) for p in paths):
+            _add(errors, index, "cadre", _("干部不存在或不在您的管辖范围内。"))
+        if row.grade not in kind.model.Grade.values:
+            _add(errors, index, "grade", _("等次无效。"))
+        if not isinstance(row.year, int) or not 2000 <= row.year <= 2100:
+            _add(errors, index, "year", _("年度应在 2000 到 2100 之间。"))
+        if "quarter" in kind.key_fields and (
+                not isinstance(row.quarter, int) or not 1 <= row.quarter <= 4):
+            _add(errors, index, "quarter", _("季度应为 1 到 4。"))
+        key = kind.key(row)
+        if key in seen:
+            _add(errors, index, "cadre", kind.duplicate % {"n": seen[key] + 1})
+        seen.setdefault(key, index)
+
+
+def _save(kind: _Kind, *, actor, rows, create_only, dry_run, audit_on, audit_inputs,
+          rules=None) -> SaveResult:
+    """The one save path of grades: every check on the whole batch first (a fixed number of
+    queries), then bulk_create/bulk_update and the audit (one entry per changed grade in one
+    INSERT, or one run-level entry on audit_on). All or nothing; raises RowErrors."""
+    if not permissions.can_write(actor):
+        raise PermissionDenied(_("您的角色无权录入考核结果。"))
+    errors: dict[int, dict[str, list[str]]] = {}
+    _row_errors(kind, actor, rows, errors)
+    existing = {
+        kind.obj_key(obj): obj
+        for obj in kind.model.objects.select_for_update().filter(
+            cadre_id__in={r.cadre.pk for r in rows}, year__in={r.year for r in rows}
+        )
+    }
+    if create_only:
+        for index, row in enumerate(rows):
+            if kind.key(row) in existing:
+                _add(errors, index, kind.key_fields[-1],
+                     kind.taken % {"year": row.year, "quarter": getattr(row, "quarter", "")})
+    for index, messages in (rules(rows) if rules else {}).items():
+        for name, texts in messages.items():
+            for text in texts:
+                _add(errors, index, name, text)
+    if errors:
+        raise RowErrors(errors)
+
+    result = SaveResult()
+    now = timezone.now()
+    to_create, to_update = [], []
+    for row in rows:
+        values = {name: getattr(row, name) for name in kind.value_fields}
+        current = existing.get(kind.key(row))
+        if current is None:
+            current = kind.model(
+                cadre=row.cadre, unit=row.cadre.unit, created_by=actor, **values,
+                **{name: getattr(row, name) for name in kind.key_fields[1:]})
+            to_create.append(current)
+        elif all(getattr(current, name) == value for name, value in values.items()):
+            result.unchanged += 1
+        else:
+            current.cadre = row.cadre  # already read: the audit entry's str() names it
+            before = snapshot(current, kind.model.AUDITED)
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.updated_at = now
+            to_update.append((current, before))
+        result.objects.append(current)
+    result.created, result.updated = len(to_create), len(to_update)
+    if dry_run:
+        return result
+    kind.model.objects.bulk_create(to_create, batch_size=2000)
+    kind.model.objects.bulk_update(
+        [obj for obj, _before in to_update], [*kind.value_fields, "updated_at"], batch_size=2000
+    )
+    if audit_on is not None:
+        audit_run(
+            obj=audit_on, actor=actor, action="import", inputs=audit_inputs or {},
+            rules_version=RULES_VERSION,
+            counts={"created": result.created, "updated": result.updated,
+                    "unchanged": result.unchanged},
+            rows=sorted((*kind.obj_key(o), *(getattr(o, name) for name in kind.value_fields))
+                        for o in result.objects),
+        )
+    else:
+        items = []
+        for obj in to_create:
+            after = snapshot(obj, kind.model.AUDITED)
+            items.append(AuditItem(obj, "create", {k: [None, v] for k, v in after.items() if v not in (None, "")}))
+        for obj, before in to_update:
+            after = snapshot(obj, kind.model.AUDITED)
+            items.append(AuditItem(obj, "update", {k: [before[k], after[k]] for k in after if before[k] != after[k]}))
+        audit_record_many(actor=actor, items=items)
+    return result
+
+
 @transaction.atomic
 def annual_save(
     *,
@@ -57,86 +185,12 @@ def annual_save(
     audit_on=None,
     audit_inputs: dict | None = None,
 ) -> SaveResult:
-    """Save annual grades, all or nothing. A (cadre, year) already graded is updated, unless
+    """Save annual grades, all or nothing, the gates and the 优秀 cap checked on the whole batch
+    (selectors.annual.rule_errors). A (cadre, year) already graded is updated, unless
     create_only (the API's POST), when it is refused. audit_on: one run-level entry on that
     object (an import) instead of one entry per grade. Raises PermissionDenied, RowErrors."""
-    if not permissions.can_write(actor):
-        raise PermissionDenied(_("您的角色无权录入考核结果。"))
-    errors: dict[int, dict[str, list[str]]] = {}
-    paths = scope_paths(actor)
-    seen: dict[tuple[int, int], int] = {}
-    for index, row in enumerate(rows):
-        if paths is not None and not any(row.cadre.unit.path.startswith(p) for p in paths):
-            _add(errors, index, "cadre", _("干部不存在或不在您的管辖范围内。"))
-        if row.grade not in AnnualAssessment.Grade.values:
-            _add(errors, index, "grade", _("等次无效。"))
-        if not isinstance(row.year, int) or not 2000 <= row.year <= 2100:
-            _add(errors, index, "year", _("年度应在 2000 到 2100 之间。"))
-        key = (row.cadre.pk, row.year)
-        if key in seen:
-            _add(errors, index, "cadre",
-                 _("与第 %(n)s 条重复：同一干部同一年度只能有一个等次。") % {"n": seen[key] + 1})
-        seen.setdefault(key, index)
-    existing = {
-        (a.cadre_id, a.year): a
-        for a in AnnualAssessment.objects.select_for_update().filter(
-            cadre_id__in={r.cadre.pk for r in rows}, year__in={r.year for r in rows}
-        )
-    }
-    if create_only:
-        for index, row in enumerate(rows):
-            if (row.cadre.pk, row.year) in existing:
-                _add(errors, index, "year", _("该干部 %(year)s 年度已有年度考核等次。") % {"year": row.year})
-    for index, messages in rule_errors(rows).items():
-        for name, texts in messages.items():
-            for text in texts:
-                _add(errors, index, name, text)
-    if errors:
-        raise RowErrors(errors)
-
-    result = SaveResult()
-    now = timezone.now()
-    to_create, to_update, items = [], [], []
-    for row in rows:
-        current = existing.get((row.cadre.pk, row.year))
-        if current is None:
-            obj = AnnualAssessment(cadre=row.cadre, unit=row.cadre.unit, year=row.year,
-                                   grade=row.grade, comment=row.comment, created_by=actor)
-            to_create.append(obj)
-        else:
-            current.cadre = row.cadre  # already read: the audit entry's str() names it
-            before = snapshot(current, AnnualAssessment.AUDITED)
-            if current.grade == row.grade and current.comment == row.comment:
-                result.unchanged += 1
-                result.objects.append(current)
-                continue
-            current.grade, current.comment, current.updated_at = row.grade, row.comment, now
-            to_update.append((current, before))
-        result.objects.append(current or obj)
-    result.created, result.updated = len(to_create), len(to_update)
-    if dry_run:
-        return result
-    AnnualAssessment.objects.bulk_create(to_create, batch_size=2000)
-    AnnualAssessment.objects.bulk_update(
-        [obj for obj, _before in to_update], ["grade", "comment", "updated_at"], batch_size=2000
-    )
-    if audit_on is not None:
-        audit_run(
-            obj=audit_on, actor=actor, action="import", inputs=audit_inputs or {},
-            rules_version=RULES_VERSION,
-            counts={"created": result.created, "updated": result.updated,
-                    "unchanged": result.unchanged},
-            rows=sorted((o.cadre_id, o.year, o.grade, o.comment) for o in result.objects),
-        )
-    else:
-        for obj in to_create:
-            after = snapshot(obj, AnnualAssessment.AUDITED)
-            items.append(AuditItem(obj, "create", {k: [None, v] for k, v in after.items() if v not in (None, "")}))
-        for obj, before in to_update:
-            after = snapshot(obj, AnnualAssessment.AUDITED)
-            items.append(AuditItem(obj, "update", {k: [before[k], after[k]] for k in after if before[k] != after[k]}))
-        audit_record_many(actor=actor, items=items)
-    return result
+    return _save(ANNUAL, actor=actor, rows=rows, create_only=create_only, dry_run=dry_run,
+                 audit_on=audit_on, audit_inputs=audit_inputs, rules=rule_errors)
 
 
 @transaction.atomic
@@ -152,80 +206,8 @@ def quarterly_save(
     """Save quarterly grades (平时考核), all or nothing, like annual_save: a (cadre, year,
     quarter) already graded is updated, unless create_only (the API's POST). Raises
     PermissionDenied, RowErrors. A fixed number of queries however many rows."""
-    if not permissions.can_write(actor):
-        raise PermissionDenied(_("您的角色无权录入考核结果。"))
-    errors: dict[int, dict[str, list[str]]] = {}
-    paths = scope_paths(actor)
-    seen: dict[tuple[int, int, int], int] = {}
-    for index, row in enumerate(rows):
-        if paths is not None and not any(row.cadre.unit.path.startswith(p) for p in paths):
-            _add(errors, index, "cadre", _("干部不存在或不在您的管辖范围内。"))
-        if row.grade not in QuarterlyAssessment.Grade.values:
-            _add(errors, index, "grade", _("等次无效。"))
-        if not isinstance(row.year, int) or not 2000 <= row.year <= 2100:
-            _add(errors, index, "year", _("年度应在 2000 到 2100 之间。"))
-        if not isinstance(row.quarter, int) or not 1 <= row.quarter <= 4:
-            _add(errors, index, "quarter", _("季度应为 1 到 4。"))
-        key = (row.cadre.pk, row.year, row.quarter)
-        if key in seen:
-            _add(errors, index, "cadre",
-                 _("与第 %(n)s 条重复：同一干部同一季度只能有一个等次。") % {"n": seen[key] + 1})
-        seen.setdefault(key, index)
-    existing = {
-        (q.cadre_id, q.year, q.quarter): q
-        for q in QuarterlyAssessment.objects.select_for_update().filter(
-            cadre_id__in={r.cadre.pk for r in rows}, year__in={r.year for r in rows}
-        )
-    }
-    if create_only:
-        for index, row in enumerate(rows):
-            if (row.cadre.pk, row.year, row.quarter) in existing:
-                _add(errors, index, "quarter", _("该干部 %(year)s 年第 %(q)s 季度已有平时考核等次。")
-                     % {"year": row.year, "q": row.quarter})
-    if errors:
-        raise RowErrors(errors)
-
-    result = SaveResult()
-    now = timezone.now()
-    to_create, to_update, items = [], [], []
-    for row in rows:
-        current = existing.get((row.cadre.pk, row.year, row.quarter))
-        if current is None:
-            current = QuarterlyAssessment(cadre=row.cadre, unit=row.cadre.unit, year=row.year,
-                                          quarter=row.quarter, grade=row.grade, created_by=actor)
-            to_create.append(current)
-        elif current.grade == row.grade:
-            result.unchanged += 1
-        else:
-            current.cadre = row.cadre  # already read: the audit's str() names it
-            before = snapshot(current, QuarterlyAssessment.AUDITED)
-            current.grade, current.updated_at = row.grade, now
-            to_update.append((current, before))
-        result.objects.append(current)
-    result.created, result.updated = len(to_create), len(to_update)
-    if dry_run:
-        return result
-    QuarterlyAssessment.objects.bulk_create(to_create, batch_size=2000)
-    QuarterlyAssessment.objects.bulk_update(
-        [obj for obj, _before in to_update], ["grade", "updated_at"], batch_size=2000
-    )
-    if audit_on is not None:
-        audit_run(
-            obj=audit_on, actor=actor, action="import", inputs=audit_inputs or {},
-            rules_version=RULES_VERSION,
-            counts={"created": result.created, "updated": result.updated,
-                    "unchanged": result.unchanged},
-            rows=sorted((o.cadre_id, o.year, o.quarter, o.grade) for o in result.objects),
-        )
-    else:
-        for obj in to_create:
-            after = snapshot(obj, QuarterlyAssessment.AUDITED)
-            items.append(AuditItem(obj, "create", {k: [None, v] for k, v in after.items() if v not in (None, "")}))
-        for obj, before in to_update:
-            after = snapshot(obj, QuarterlyAssessment.AUDITED)
-            items.append(AuditItem(obj, "update", {k: [before[k], after[k]] for k in after if before[k] != after[k]}))
-        audit_record_many(actor=actor, items=items)
-    return result
+    return _save(QUARTERLY, actor=actor, rows=rows, create_only=create_only, dry_run=dry_run,
+                 audit_on=audit_on, audit_inputs=audit_inputs)
 
 
 # Review (复核) and appeal (申诉) of a 不称职 grade ----------------------------------------------

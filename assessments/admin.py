@@ -1,11 +1,12 @@
-"""The admin of assessments: grades are read here and written through the services (the same
-rules as every other path)."""
+"""The admin of assessments. Annual and quarterly grades may be written here, through the same
+services as every other path (the 优秀 cap and the gates hold); 优秀 rates are set here,
+audited. Everything else is read here and written on the pages and the API: codes and ballots
+of an appraisal are not in the admin at all, nothing to browse them by."""
 
 from django.contrib import admin
-from django.contrib import admin as _admin
 from django.core.exceptions import ValidationError
 
-from core.admin import AuditedModelAdmin, ServiceModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyModelAdmin, ServiceModelAdmin
 
 from .models import (
     AnnualAssessment,
@@ -27,55 +28,34 @@ from .selectors.annual import AnnualRow, QuarterlyRow
 from .services import annual as annual_services
 
 # appraisal ----
-# Rounds are read here (opened on the pages or the API, which show the codes once); codes and
-# ballots are not in the admin at all: nothing to browse them by.
 
 
-@_admin.register(AppraisalRound)
-class AppraisalRoundAdmin(_admin.ModelAdmin):
+@admin.register(AppraisalRound)
+class AppraisalRoundAdmin(ReadOnlyModelAdmin):
     list_display = ("unit", "year", "kind", "closes_at", "voters", "ballots_cast", "sealed")
     list_filter = ("kind", "year")
     list_select_related = ("unit",)
     search_fields = ("unit__name",)
     fields = ("unit", "year", "kind", "closes_at", "voters", "ballots_cast", "sealed", "cadres")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # team ----
 
 
-class _TeamReadOnly:
-    """Shown for reference: grades are entered, and proposals decided, on the pages and the API
-    (services.team), which recompute the ranks and keep the proposals in step."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Team grades are entered, and proposals decided, on the pages and the API (services.team),
+# which recompute the ranks and keep the proposals in step.
 
 
-@_admin.register(TeamAssessment)
-class TeamAssessmentAdmin(_TeamReadOnly, _admin.ModelAdmin):
+@admin.register(TeamAssessment)
+class TeamAssessmentAdmin(ReadOnlyModelAdmin):
     list_display = ("unit", "year", "grade", "score", "category", "rank", "escalation")
     list_filter = ("year", "category", "grade", "escalation")
     search_fields = ("unit__name",)
     list_select_related = ("unit",)
 
 
-@_admin.register(TeamMeasureProposal)
-class TeamMeasureProposalAdmin(_TeamReadOnly, _admin.ModelAdmin):
+@admin.register(TeamMeasureProposal)
+class TeamMeasureProposalAdmin(ReadOnlyModelAdmin):
     list_display = ("cadre", "assessment", "measure", "status", "basis_lost", "decided_at")
     list_filter = ("status", "measure", "basis_lost")
     search_fields = ("cadre__name", "assessment__unit__name")
@@ -149,28 +129,19 @@ class ExcellenceRateAdmin(AuditedModelAdmin):
 
 
 @admin.register(AnnualReview)
-class AnnualReviewAdmin(admin.ModelAdmin):
+class AnnualReviewAdmin(ReadOnlyModelAdmin):
     """复核/申诉: read here, written through the services (API annual-reviews/)."""
 
     list_display = ("assessment", "state", "learned_on", "requested_on", "decided_on", "appealed_on")
     list_filter = ("state",)
     list_select_related = ("assessment__cadre",)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 # annual-excel ----------------------------------------------------------------------------
 
 
-@_admin.register(AnnualImport)
-class AnnualImportAdmin(_admin.ModelAdmin):
-    """Read only: an import is made on its page or through the API, never edited."""
+@admin.register(AnnualImport)
+class AnnualImportAdmin(ReadOnlyModelAdmin):
+    """An import is made on its page or through the API, never edited."""
 
     list_display = ("id", "name", "state", "rows", "created", "updated", "unchanged",
                     "created_by", "created_at")
@@ -178,37 +149,18 @@ class AnnualImportAdmin(_admin.ModelAdmin):
     readonly_fields = [f.name for f in AnnualImport._meta.fields]
     exclude = ("file",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 # evaluation ----
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for reference; written only through the services (pages and API)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(EvaluationRound)
-class EvaluationRoundAdmin(_ReadOnlyAdmin):
+class EvaluationRoundAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "year", "unit", "held_on")
     list_select_related = ("unit",)
     search_fields = ("name",)
 
 
 @admin.register(PostElectionEvaluation)
-class PostElectionEvaluationAdmin(_ReadOnlyAdmin):
+class PostElectionEvaluationAdmin(ReadOnlyModelAdmin):
     list_display = ("round", "cadre", "unit", "shortlisted_at")
     list_select_related = ("round", "cadre", "unit")
     list_filter = ("round",)
@@ -216,7 +168,7 @@ class PostElectionEvaluationAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ReserveListEntry)
-class ReserveListEntryAdmin(_ReadOnlyAdmin):
+class ReserveListEntryAdmin(ReadOnlyModelAdmin):
     list_display = ("cadre", "source", "listed_on", "note")
     list_select_related = ("cadre",)
     list_filter = ("source",)
@@ -238,7 +190,7 @@ class _AssignmentInline(admin.TabularInline):
 
 
 @admin.register(FrontlineProject)
-class FrontlineProjectAdmin(_ReadOnlyAdmin):
+class FrontlineProjectAdmin(ReadOnlyModelAdmin):
     list_display = ("name", "unit", "start_date", "end_date")
     list_select_related = ("unit",)
     search_fields = ("name",)
@@ -246,7 +198,7 @@ class FrontlineProjectAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(FrontlineRecord)
-class FrontlineRecordAdmin(_ReadOnlyAdmin):
+class FrontlineRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("date", "cadre", "project", "cadence")
     list_select_related = ("cadre", "project")
     list_filter = ("cadence",)

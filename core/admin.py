@@ -35,6 +35,20 @@ admin.site.site_url = "/"
 django_apps.get_app_config("axes").verbose_name = _("登录防护")
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Shown for reference: added, changed and removed only through the services (the pages and
+    the API), which keep the rules and the audit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """Writes an audit entry for every add, change and delete made in the admin."""
 

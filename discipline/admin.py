@@ -3,27 +3,14 @@ through the service; clarifications and re-use are read here and written only by
 
 from django.contrib import admin
 
-from core.admin import AuditedModelAdmin, ServiceModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyModelAdmin, ServiceModelAdmin
 
 from . import services
 from .models import Clarification, DishonestyEntry, Reuse, Sanction
 
 
-class _ReadOnly:
-    """Shown for reference; changed only through the services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Clarification)
-class ClarificationAdmin(_ReadOnly, admin.ModelAdmin):
+class ClarificationAdmin(ReadOnlyModelAdmin):
     list_display = ("cadre", "manner", "clarified_on", "follow_up_on", "malicious")
     list_filter = ("manner", "malicious")
     list_select_related = ("cadre",)
@@ -64,6 +51,6 @@ class SanctionAdmin(ServiceModelAdmin):
 
 
 @admin.register(Reuse)
-class ReuseAdmin(_ReadOnly, admin.ModelAdmin):
+class ReuseAdmin(ReadOnlyModelAdmin):
     list_display = ("appointment", "sanction", "created_at")
     list_select_related = ("appointment__cadre", "sanction__cadre")

@@ -152,9 +152,11 @@ def appraisal_detail(request, pk: int):
 
 
 def _public(response):
-    # The code is in the path: no cache may keep the page, no link may carry it away.
+    # The code is in the path: no cache may keep the page, no link to another site may carry it
+    # away. Not "no-referrer": the browser would then send the form with `Origin: null`, which
+    # Django's CSRF check refuses (a voter's ballot refused with 403).
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

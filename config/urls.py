@@ -12,6 +12,7 @@ from cadres.api import AppointmentViewSet, CadreUserViewSet, CadreViewSet, UnitV
 from core.api_views import JobViewSet, OwnTokenViewSet, TokenView
 from discipline.api import ClarificationViewSet, SanctionViewSet
 from fault_tolerance.api import CaseViewSet, CorrectionViewSet
+from incentives.api import ROUTES as INCENTIVE_ROUTES
 
 router = DefaultRouter()
 router.register("users", CadreUserViewSet, basename="user")
@@ -24,7 +25,7 @@ router.register("tolerance-cases", CaseViewSet, basename="tolerance-case")
 router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("sanctions", SanctionViewSet, basename="sanction")
-for _prefix, _viewset, _basename in ASSESSMENT_ROUTES:
+for _prefix, _viewset, _basename in [*ASSESSMENT_ROUTES, *INCENTIVE_ROUTES]:
     router.register(_prefix, _viewset, basename=_basename)
 
 # A database that cannot answer is a 503 (JSON in the API, a Chinese page in the browser).
@@ -52,6 +53,7 @@ urlpatterns = [
     path("", include("discipline.urls")),
     path("", include("fault_tolerance.urls")),
     path("assessments/", include("assessments.urls")),
+    path("incentives/", include("incentives.urls")),
     *assessment_public_urls,
     path("notifications/", include("core.notification_urls")),
 ]

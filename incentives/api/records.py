@@ -1,0 +1,3 @@
+"""REST API: the records part of incentives (API.md)."""
+
+ROUTES: list[tuple] = []

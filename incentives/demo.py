@@ -1,0 +1,1 @@
+"""Demo data of incentives (cadres.demo.register)."""

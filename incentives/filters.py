@@ -1,0 +1,1 @@
+"""FilterSets of incentives, shared by the API and the pages."""

@@ -1,0 +1,3 @@
+"""Models of the unfit part of incentives (see models/__init__.py)."""
+
+__all__: list[str] = []

@@ -1,0 +1,58 @@
+"""Who may see and write what of incentives: each rule once, a Q for querysets beside a
+predicate for one object. Selectors, pages, the API, exports, the timeline and the 红黑榜 ask
+here; nothing else decides.
+
+- A cadre's records, ledger rows and proposals are seen by whoever may see the cadre
+  (cadres.permissions), the cadre themselves included; a team's records by users scoped to the
+  unit or above it.
+- Staff and administrators write records, decide proposals and start tallies within their
+  scope; the measure catalog and the rules are the administrators' (API.md measures/).
+- A timely reward is approved by someone other than its nominator."""
+
+from django.db.models import Q
+
+from cadres.permissions import can_see_cadre, cadre_visible_q
+from core.models import Role
+from core.scoping import scope_q, unit_in_scope
+
+WRITE_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def record_visible_q(user) -> Q:
+    """Incentive records the user may see: of a cadre they may see, or of a team in scope."""
+    if not _active(user):
+        return Q(pk__in=[])
+    return (Q(cadre__isnull=False) & cadre_visible_q(user, "cadre__")) | (
+        Q(unit__isnull=False) & scope_q(user, "unit"))
+
+
+def can_see_record(user, record) -> bool:
+    if not _active(user):
+        return False
+    if record.cadre_id:
+        return can_see_cadre(user, record.cadre)
+    return unit_in_scope(user, record.unit)
+
+
+def cadre_row_visible_q(user, prefix: str = "cadre__") -> Q:
+    """Ledger rows and proposals (reached through prefix to their cadre) the user may see."""
+    if not _active(user):
+        return Q(pk__in=[])
+    return cadre_visible_q(user, prefix)
+
+
+def can_write(user) -> bool:
+    return _active(user) and any(user.has_role(role) for role in WRITE_ROLES)
+
+
+def can_write_unit(user, unit) -> bool:
+    return can_write(user) and unit_in_scope(user, unit)
+
+
+def can_edit_catalog(user) -> bool:
+    """The measure catalog and the accumulation rules: administrators only."""
+    return _active(user) and user.is_admin

@@ -1,0 +1,1 @@
+"""Reads: the records part of incentives."""

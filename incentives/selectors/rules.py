@@ -1,0 +1,1 @@
+"""Reads: the rules part of incentives."""

@@ -1,0 +1,1 @@
+"""Reads: the timely part of incentives."""

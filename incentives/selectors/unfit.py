@@ -1,0 +1,1 @@
+"""Reads: the unfit part of incentives."""

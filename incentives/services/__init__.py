@@ -1,0 +1,1 @@
+"""Every write to incentives, one module per mechanism (see models/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Writes: the catalog part of incentives."""

@@ -1,0 +1,1 @@
+"""Writes: the ledger part of incentives."""

@@ -1,0 +1,66 @@
+"""Every write of incentive records (奖惩记录): by hand, from a case decision, a confirmed timely
+reward, a confirmed rule proposal or an assessment's confirmed measure, through record_create."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit_create
+from core.models import Role
+from core.services import require_role, require_unit_in_scope
+
+from ..models import IncentiveRecord, Measure
+from ..signals import sources_changed
+
+RECORD_FIELDS = ("date", "reason", "source", "source_id", "case", "document_number", "amount")
+
+
+def _changed_on_commit(record: IncentiveRecord) -> None:
+    """Queue the ledger's recompute for the cadres the record touches, once it is committed."""
+    if record.cadre_id:
+        cadre_ids, year = {record.cadre_id}, record.date.year
+        transaction.on_commit(lambda: sources_changed.send(
+            sender=IncentiveRecord, cadre_ids=cadre_ids, years={year}))
+
+
+@transaction.atomic
+def record_create(*, actor, measure: Measure, cadre=None, unit=None, date: dt.date | None = None,
+                  reason: str = "", source: str = IncentiveRecord.Source.HAND, source_id=None,
+                  case=None, document_number: str = "", amount: Decimal | None = None,
+                  check_scope: bool = True) -> IncentiveRecord:
+    """Apply measure to a cadre or a team (exactly one) in the actor's scope. Raises
+    ValidationError, PermissionDenied. check_scope=False only for writes the system makes on
+    an act already checked (a confirmed proposal, a case decision)."""
+    require_role(actor, Role.STAFF, Role.ADMIN)
+    errors: dict[str, str] = {}
+    if (cadre is None) == (unit is None):
+        errors["cadre"] = _("请填写干部或班子（单位）中的一项。")
+    if check_scope and not errors:
+        require_unit_in_scope(actor, cadre.unit if cadre is not None else unit,
+                              field="cadre" if cadre is not None else "unit")
+    if not measure.is_active:
+        errors["measure"] = _("该措施已停用。")
+    date = date or timezone.localdate()
+    if date > timezone.localdate():
+        errors["date"] = _("日期不能晚于今天。")
+    if amount is not None and measure.kind != Measure.Kind.ECONOMIC:
+        errors["amount"] = _("只有经济上奖励类措施才填写金额。")
+    if not (reason or "").strip():
+        errors["reason"] = _("请填写事由。")
+    if errors:
+        raise ValidationError(errors)
+    record = IncentiveRecord(cadre=cadre, unit=unit, measure=measure, date=date,
+                             reason=reason.strip(), source=source, source_id=source_id, case=case,
+                             document_number=(document_number or "").strip(), amount=amount,
+                             created_by=actor)
+    record.full_clean(exclude=["created_by"])
+    record.save()
+    audit_create(obj=record, actor=actor, fields=IncentiveRecord.AUDITED)
+    _changed_on_commit(record)
+    return record

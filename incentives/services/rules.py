@@ -1,0 +1,1 @@
+"""Writes: the rules part of incentives."""

@@ -1,0 +1,1 @@
+"""Writes: the timely part of incentives."""

@@ -1,0 +1,1 @@
+"""Writes: the unfit part of incentives."""

@@ -1,0 +1,1 @@
+"""Pages of incentives, one module per mechanism; urls.py names them."""

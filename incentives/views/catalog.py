@@ -1,0 +1,1 @@
+"""Pages: the catalog part of incentives."""

@@ -1,0 +1,1 @@
+"""Pages: the ledger part of incentives."""

@@ -1,0 +1,1 @@
+"""Pages: the records part of incentives."""

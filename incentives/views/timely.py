@@ -1,0 +1,1 @@
+"""Pages: the timely part of incentives."""

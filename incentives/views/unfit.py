@@ -1,0 +1,1 @@
+"""Pages: the unfit part of incentives."""

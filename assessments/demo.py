@@ -1,27 +1,18 @@
 """Registrations of assessments with core's demo registry (and cadres.demo for demo)."""
 
-import datetime as _dt
-import random as _random
-from decimal import Decimal as _Decimal
-from zoneinfo import ZoneInfo as _ZoneInfo
+import datetime
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext as _gettext
-from django.utils.translation import gettext as _t
 
-from cadres import idnumber as _idnumber
-from cadres import services as _cadre_services
+from cadres import idnumber, services
 from cadres.demo import DemoContext, register
-from cadres.demo import DemoContext as _DemoContext
-from cadres.demo import register as _register
-from cadres.demo import register as _register_demo
 from cadres.models import Cadre
-from cadres.models import Cadre as _Cadre
 
-from .models import EVALUATION_DIMENSIONS as _DIMENSIONS
-from .models import AnnualAssessment
-from .models import EvaluationRound as _EvaluationRound
-from .models import FrontlineProject as _FrontlineProject
+from .models import EVALUATION_DIMENSIONS, AnnualAssessment, EvaluationRound, FrontlineProject
 from .selectors.annual import AnnualRow, QuarterlyRow, gates, quota
 from .services.annual import annual_save, quarterly_save
 
@@ -31,7 +22,7 @@ from .services.annual import annual_save, quarterly_save
 
 
 _APPRAISAL_YEAR = 2025
-_SHANGHAI = _ZoneInfo("Asia/Shanghai")
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _appraisal_loaded() -> bool:
@@ -48,8 +39,8 @@ def _heshan_path() -> str:
     return heshan.path if heshan else "\0"
 
 
-@_register(name="assessments.appraisal", order=60, is_loaded=_appraisal_loaded)
-def load_appraisal(ctx: _DemoContext) -> str:
+@register(name="assessments.appraisal", order=60, is_loaded=_appraisal_loaded)
+def load_appraisal(ctx: DemoContext) -> str:
     from cadres.models import Cadre
     from core.models import Unit
 
@@ -61,11 +52,11 @@ def load_appraisal(ctx: _DemoContext) -> str:
                  if Cadre.objects.filter(unit=u, status=Cadre.Status.ACTIVE).count() >= 3), None)
     if unit is None:
         return "no Heshan unit with cadres: no appraisal"
-    opened_at = _dt.datetime(2025, 12, 1, 9, 0, tzinfo=_SHANGHAI)
+    opened_at = datetime.datetime(2025, 12, 1, 9, 0, tzinfo=_SHANGHAI)
     opened = appraisal_open(
         actor=ctx.actor, unit=unit, year=_APPRAISAL_YEAR, kind="annual", voters=30,
-        closes_at=_dt.datetime(2025, 12, 5, 18, 0, tzinfo=_SHANGHAI), at=opened_at)
-    rng = _random.Random(2025)
+        closes_at=datetime.datetime(2025, 12, 5, 18, 0, tzinfo=_SHANGHAI), at=opened_at)
+    rng = random.Random(2025)
     cadre_ids = list(opened.round.cadres.order_by("pk").values_list("pk", flat=True))
     weights = [5, 3, 1, 0.3]
     cast = 0
@@ -73,7 +64,7 @@ def load_appraisal(ctx: _DemoContext) -> str:
         pick = rng.choices(Rating.values, weights=weights)
         ballot_cast(code=code, team=pick[0],
                     marks={pk: rng.choices(Rating.values, weights=weights)[0] for pk in cadre_ids},
-                    at=opened_at + _dt.timedelta(hours=2))
+                    at=opened_at + datetime.timedelta(hours=2))
         cast += 1
     appraisal_seal(round=opened.round, actor=ctx.actor)
     return f"1 民主测评 ({unit.name}, {cast}/30 ballots, closed and sealed)"
@@ -102,8 +93,8 @@ def _team_grade_of(score: int) -> str:
     return "good" if score >= 90 else "fairly_good" if score >= 80 else "average"
 
 
-@_register_demo(name="assessments.team", order=35, is_loaded=_team_demo_loaded)
-def load_team_demo(ctx: _DemoContext) -> str:
+@register(name="assessments.team", order=35, is_loaded=_team_demo_loaded)
+def load_team_demo(ctx: DemoContext) -> str:
     from core.models import Unit
 
     from .models import TeamMeasureProposal
@@ -122,11 +113,11 @@ def load_team_demo(ctx: _DemoContext) -> str:
             others = [u for u in members if u.code != TEAM_DEMO_LAST]
             for i, unit in enumerate(others):
                 score = 96 - ((i + year) % len(others)) * 4  # the order turns over each year
-                rows.append(TeamRow(unit, year, _team_grade_of(score), _Decimal(score)))
+                rows.append(TeamRow(unit, year, _team_grade_of(score), Decimal(score)))
             if len(others) < len(members):
                 last = next(u for u in members if u.code == TEAM_DEMO_LAST)
                 grade = "poor" if year == TEAM_DEMO_YEARS[-1] else "average"
-                rows.append(TeamRow(last, year, grade, _Decimal(61 - (year - 2023) * 3)))
+                rows.append(TeamRow(last, year, grade, Decimal(61 - (year - 2023) * 3)))
         count += len(team_assessment_save(actor=ctx.actor, rows=rows).objects)
     for proposal in TeamMeasureProposal.objects.filter(
         assessment__unit__code=TEAM_DEMO_LAST, assessment__year__lt=TEAM_DEMO_YEARS[-1],
@@ -134,7 +125,7 @@ def load_team_demo(ctx: _DemoContext) -> str:
     ).order_by("id"):
         team_proposal_confirm(actor=ctx.actor, proposal=proposal)
     pending = TeamMeasureProposal.objects.filter(status=TeamMeasureProposal.Status.PENDING).count()
-    return _gettext("%(n)d 个班子年度考核等次，%(p)d 条待确认的末位措施建议") % {
+    return gettext("%(n)d 个班子年度考核等次，%(p)d 条待确认的末位措施建议") % {
         "n": count, "p": pending}
 
 # annual ----
@@ -158,7 +149,7 @@ def _annual_loaded() -> bool:
 
 @register(name="assessments_annual", order=50, is_loaded=_annual_loaded)
 def load_annual(ctx: DemoContext) -> str:
-    rng = _random.Random(2026_0501)
+    rng = random.Random(2026_0501)
     people = list(Cadre.objects.filter(unit__code__startswith=HESHAN_DEPARTMENTS, status=Cadre.Status.ACTIVE)
                   .select_related("unit").order_by("unit__code", "id"))
     by_unit: dict = {}
@@ -202,30 +193,30 @@ def load_annual(ctx: DemoContext) -> str:
 
 
 EVALUATION_ROUND_NAME = "济南市2025年换届后评估"
-EVALUATION_HELD_ON = _dt.date(2025, 9, 26)
-SHORTLIST_LISTED_ON = _dt.date(2025, 9, 30)
+EVALUATION_HELD_ON = datetime.date(2025, 9, 26)
+SHORTLIST_LISTED_ON = datetime.date(2025, 9, 30)
 # (name, gender, birth, region, unit code, title, post level, since)
 STANDOUTS = (
-    ("张鲁宁", "M", _dt.date(1983, 4, 12), "370102", "JN-LX-J03", "趵突泉街道党工委副书记、办事处主任",
-     "division_chief", _dt.date(2021, 12, 1)),
-    ("包昆", "M", _dt.date(1985, 10, 3), "370112", "JN-LC-J04", "王舍人街道党工委副书记",
-     "division_deputy", _dt.date(2021, 12, 1)),
+    ("张鲁宁", "M", datetime.date(1983, 4, 12), "370102", "JN-LX-J03", "趵突泉街道党工委副书记、办事处主任",
+     "division_chief", datetime.date(2021, 12, 1)),
+    ("包昆", "M", datetime.date(1985, 10, 3), "370112", "JN-LC-J04", "王舍人街道党工委副书记",
+     "division_deputy", datetime.date(2021, 12, 1)),
 )
 
 
-def _standout(ctx: DemoContext, spec) -> _Cadre:
+def _standout(ctx: DemoContext, spec) -> Cadre:
     name, gender, birth, region, unit_code, title, level, since = spec
-    number = _idnumber.make(region, birth, 77, gender)
-    cadre = _Cadre.objects.filter(id_number=number).first()
+    number = idnumber.make(region, birth, 77, gender)
+    cadre = Cadre.objects.filter(id_number=number).first()
     if cadre is not None:
         return cadre
     unit = ctx.unit(unit_code)
-    cadre = _cadre_services.cadre_create(
+    cadre = services.cadre_create(
         actor=ctx.actor, name=name, gender=gender, birth_date=birth, id_number=number, unit=unit,
         position_title=title, post_level=level, rank_since=since, political_status="cpc_member",
         education="master", rank="二级调研员" if level == "division_chief" else "四级调研员",
     )
-    _cadre_services.appointment_create(
+    services.appointment_create(
         actor=ctx.actor, cadre=cadre, unit=unit, title=title, post_level=level, kind="promotion",
         start_date=since, document_number=f"济组干〔{since.year}〕{60 + STANDOUTS.index(spec)}号",
     )
@@ -233,22 +224,22 @@ def _standout(ctx: DemoContext, spec) -> _Cadre:
 
 
 @register(name="assessments_evaluation", order=50,
-          is_loaded=lambda: _EvaluationRound.objects.filter(name=EVALUATION_ROUND_NAME).exists())
+          is_loaded=lambda: EvaluationRound.objects.filter(name=EVALUATION_ROUND_NAME).exists())
 def load_evaluation(ctx: DemoContext) -> str:
     from .services.evaluation import evaluation_create, evaluation_round_create, shortlist_confirm
 
-    rng = _random.Random(2025)
+    rng = random.Random(2025)
     jinan = ctx.unit("JN")
     evaluation_round = evaluation_round_create(actor=ctx.actor, unit=jinan, name=EVALUATION_ROUND_NAME,
                                                year=2025, held_on=EVALUATION_HELD_ON)
     standouts = [_standout(ctx, spec) for spec in STANDOUTS]
     others = list(
-        _Cadre.objects.filter(unit__path__startswith=jinan.path, status=_Cadre.Status.ACTIVE)
+        Cadre.objects.filter(unit__path__startswith=jinan.path, status=Cadre.Status.ACTIVE)
         .exclude(pk__in=[c.pk for c in standouts]).order_by("id_number")[:18]
     )
 
     def scores(low, high):
-        return {name: _Decimal(rng.randint(low * 10, high * 10)) / 10 for name in _DIMENSIONS}
+        return {name: Decimal(rng.randint(low * 10, high * 10)) / 10 for name in EVALUATION_DIMENSIONS}
 
     chosen = [evaluation_create(actor=ctx.actor, round=evaluation_round, cadre=c, **scores(93, 98))
               for c in standouts]
@@ -259,7 +250,7 @@ def load_evaluation(ctx: DemoContext) -> str:
         evaluation_create(actor=ctx.actor, round=evaluation_round, unit=unit, **scores(80, 94))
     shortlist_confirm(actor=ctx.actor, evaluation_round=evaluation_round, evaluations=chosen,
                       listed_on=SHORTLIST_LISTED_ON)
-    return _t("1 轮换届后评估（%(n)d 名干部、%(t)d 个班子），出彩型确认 %(s)d 人") % {
+    return gettext("1 轮换届后评估（%(n)d 名干部、%(t)d 个班子），出彩型确认 %(s)d 人") % {
         "n": len(others) + len(chosen), "t": len(teams), "s": len(chosen)}
 
 
@@ -270,13 +261,13 @@ def load_evaluation(ctx: DemoContext) -> str:
 # stop on 2025-11-28). 红旗标兵 and the reserve list for the first.
 
 FRONTLINE_PROJECT_NAME = "张店区东部老工业区搬迁改造工程"
-FRONTLINE_START = _dt.date(2025, 9, 1)
-FRONTLINE_LAST = _dt.date(2025, 11, 28)
-FRONTLINE_AS_OF = _dt.date(2025, 12, 1)
+FRONTLINE_START = datetime.date(2025, 9, 1)
+FRONTLINE_LAST = datetime.date(2025, 11, 28)
+FRONTLINE_AS_OF = datetime.date(2025, 12, 1)
 
 
 @register(name="assessments_frontline", order=51,
-          is_loaded=lambda: _FrontlineProject.objects.filter(name=FRONTLINE_PROJECT_NAME).exists())
+          is_loaded=lambda: FrontlineProject.objects.filter(name=FRONTLINE_PROJECT_NAME).exists())
 def load_frontline(ctx: DemoContext) -> str:
     from core.workdays import calendar, shared_calendar
 
@@ -288,7 +279,7 @@ def load_frontline(ctx: DemoContext) -> str:
 
     zhangdian = ctx.unit("ZB-ZD")
     cadres = list(
-        _Cadre.objects.filter(unit__path__startswith=zhangdian.path, status=_Cadre.Status.ACTIVE)
+        Cadre.objects.filter(unit__path__startswith=zhangdian.path, status=Cadre.Status.ACTIVE)
         .order_by("id_number")[:3]
     )
     project = frontline_project_create(
@@ -314,15 +305,15 @@ def load_frontline(ctx: DemoContext) -> str:
             if day.weekday() == 4:
                 for cadre in cadres:
                     add(cadre, "weekly", day, "组织部考察组现场检查本周任务完成情况。")
-            day += _dt.timedelta(days=1)
-    for month_end, missing in ((_dt.date(2025, 9, 30), ()), (_dt.date(2025, 10, 31), ()),
-                               (_dt.date(2025, 11, 28), (cadres[-1],))):
+            day += datetime.timedelta(days=1)
+    for month_end, missing in ((datetime.date(2025, 9, 30), ()), (datetime.date(2025, 10, 31), ()),
+                               (datetime.date(2025, 11, 28), (cadres[-1],))):
         for cadre in cadres:
             if cadre not in missing:
                 add(cadre, "monthly", month_end, "月度通报：进度、问题和下月安排。")
     for cadre in cadres:
-        add(cadre, "quarterly", _dt.date(2025, 9, 30), "三季度评议：群众和企业代表评议。")
+        add(cadre, "quarterly", datetime.date(2025, 9, 30), "三季度评议：群众和企业代表评议。")
     frontline_outcome(actor=ctx.actor, project=project, cadres=cadres[:1], red_flag=True, reserve=True,
                       listed_on=FRONTLINE_LAST)
-    return _t("1 个重点工程，%(c)d 名考察干部，%(r)d 条“四个一”记录（11 月通报缺 1 条）") % {
+    return gettext("1 个重点工程，%(c)d 名考察干部，%(r)d 条“四个一”记录（11 月通报缺 1 条）") % {
         "c": len(cadres), "r": records}

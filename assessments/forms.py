@@ -1,24 +1,19 @@
 """Forms of assessments."""
 
-import datetime as _dt
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django import forms as _forms
-from django.utils import timezone as _timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from cadres.forms import unit_field
-from cadres.forms import unit_field as _unit_field
 from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.forms import AutocompleteChoiceField, DateInput, ScopedFormMixin
-from core.forms import ScopedFormMixin as _ScopedFormMixin
-from core.models import Unit as _Unit
-from core.scoping import unit_scope
-from core.scoping import unit_scope as _unit_scope
+from core.models import Unit
 
+from . import permissions
 from .models import (
     YEAR_VALIDATORS,
     AnnualAssessment,
@@ -27,41 +22,40 @@ from .models import (
     QuarterlyAssessment,
     Rating,
     ReserveListEntry,
+    TeamAssessment,
+    TeamMeasureProposal,
 )
-from .models import TeamAssessment as _TeamAssessment
-from .models import TeamMeasureProposal as _TeamMeasureProposal
-from .models.annual import YEAR_VALIDATORS as _YEAR_VALIDATORS
 from .selectors.annual import AnnualRow, QuarterlyRow
-from .services.appraisal import MAX_VOTERS as _MAX_VOTERS
+from .services.appraisal import MAX_VOTERS
 
 # appraisal ----
 
 
-class AppraisalOpenForm(_forms.Form):
+class AppraisalOpenForm(forms.Form):
     """发起民主测评: the unit's active cadres are rated; `voters` codes are made."""
 
-    unit = _forms.ModelChoiceField(label=_lazy("单位"), queryset=None, empty_label=_lazy("请选择"))
-    year = _forms.IntegerField(label=_lazy("年度"), validators=_YEAR_VALIDATORS)
-    kind = _forms.ChoiceField(label=_lazy("测评类型"), choices=AppraisalRound.Kind.choices)
-    closes_at = _forms.DateTimeField(
-        label=_lazy("截止时间"),
-        widget=_forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None, empty_label=_("请选择"))
+    year = forms.IntegerField(label=_("年度"), validators=YEAR_VALIDATORS)
+    kind = forms.ChoiceField(label=_("测评类型"), choices=AppraisalRound.Kind.choices)
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        help_text=_lazy("截止后不能再投票，测评结果在截止后显示。"),
+        help_text=_("截止后不能再投票，测评结果在截止后显示。"),
     )
-    voters = _forms.IntegerField(label=_lazy("测评票数"), min_value=1, max_value=_MAX_VOTERS,
-                                 help_text=_lazy("每位参评人员一个测评码，只在发起后显示一次。"))
+    voters = forms.IntegerField(label=_("测评票数"), min_value=1, max_value=MAX_VOTERS,
+                                 help_text=_("每位参评人员一个测评码，只在发起后显示一次。"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _unit_scope(user).order_by("path")
-        today = _timezone.localdate()
+        self.fields["unit"].queryset = permissions.visible_units(user).order_by("path")
+        today = timezone.localdate()
         self.fields["year"].initial = today.year
-        self.fields["closes_at"].initial = _timezone.localtime().replace(
-            second=0, microsecond=0, minute=0) + _dt.timedelta(days=3)
+        self.fields["closes_at"].initial = timezone.localtime().replace(
+            second=0, microsecond=0, minute=0) + dt.timedelta(days=3)
 
 
-class BallotForm(_forms.Form):
+class BallotForm(forms.Form):
     """The ballot: every cadre of the round and the team rated 好 / 较好 / 一般 / 差 (all
     required: a blank would read as a rating nobody gave)."""
 
@@ -69,13 +63,13 @@ class BallotForm(_forms.Form):
         super().__init__(*args, **kwargs)
         self.cadres = list(cadres)
         for cadre in self.cadres:
-            self.fields[f"cadre_{cadre.pk}"] = _forms.ChoiceField(
-                label=cadre.name, choices=Rating.choices, widget=_forms.RadioSelect,
-                error_messages={"required": _lazy("请评价该干部。")},
+            self.fields[f"cadre_{cadre.pk}"] = forms.ChoiceField(
+                label=cadre.name, choices=Rating.choices, widget=forms.RadioSelect,
+                error_messages={"required": _("请评价该干部。")},
             )
-        self.fields["team"] = _forms.ChoiceField(
-            label=_lazy("领导班子"), choices=Rating.choices, widget=_forms.RadioSelect,
-            error_messages={"required": _lazy("请评价领导班子。")},
+        self.fields["team"] = forms.ChoiceField(
+            label=_("领导班子"), choices=Rating.choices, widget=forms.RadioSelect,
+            error_messages={"required": _("请评价领导班子。")},
         )
 
     def cadre_fields(self):
@@ -88,39 +82,39 @@ class BallotForm(_forms.Form):
 # team ----
 
 
-class TeamAssessmentForm(_ScopedFormMixin, _forms.Form):
+class TeamAssessmentForm(ScopedFormMixin, forms.Form):
     """A unit's team grade for a year: entered, or re-entered (the ranks and 末位 measures of its
     category are recomputed). Shapes only; services.team decides."""
 
-    unit = _unit_field(label=_lazy("单位"), help_text=_lazy("须已设置考核类别；在同一上级单位的同类别单位中排名。"))
-    year = _forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
-    grade = _forms.ChoiceField(label=_lazy("等次"), choices=_TeamAssessment.Grade.choices,
-                               widget=_forms.RadioSelect,
-                               error_messages={"required": _lazy("请选择等次。")})
-    score = _forms.DecimalField(label=_lazy("得分"), required=False, min_value=0, max_value=100,
+    unit = unit_field(label=_("单位"), help_text=_("须已设置考核类别；在同一上级单位的同类别单位中排名。"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    grade = forms.ChoiceField(label=_("等次"), choices=TeamAssessment.Grade.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": _("请选择等次。")})
+    score = forms.DecimalField(label=_("得分"), required=False, min_value=0, max_value=100,
                                 max_digits=5, decimal_places=2,
-                                help_text=_lazy("0 到 100，可不填；同等次内得分高者在前，无得分者在后。"))
+                                help_text=_("0 到 100，可不填；同等次内得分高者在前，无得分者在后。"))
 
 
-class TeamRankingForm(_forms.Form):
-    category = _forms.ChoiceField(label=_lazy("考核类别"), choices=_Unit.Category.choices)
-    year = _forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
+class TeamRankingForm(forms.Form):
+    category = forms.ChoiceField(label=_("考核类别"), choices=Unit.Category.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
 
-class TeamProposalFilterForm(_forms.Form):
-    status = _forms.ChoiceField(
-        label=_lazy("状态"), required=False,
-        choices=[("", _lazy("全部")), *_TeamMeasureProposal.Status.choices],
+class TeamProposalFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False,
+        choices=[("", _("全部")), *TeamMeasureProposal.Status.choices],
     )
 
     def filters(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-class TeamDismissForm(_forms.Form):
-    reason = _forms.CharField(label=_lazy("不予采纳理由"), max_length=2000,
-                              widget=_forms.Textarea(attrs={"rows": 2}),
-                              error_messages={"required": _lazy("请填写不予采纳的理由。")})
+class TeamDismissForm(forms.Form):
+    reason = forms.CharField(label=_("不予采纳理由"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("请填写不予采纳的理由。")})
 
 # annual-excel ----------------------------------------------------------------------------
 
@@ -129,20 +123,20 @@ class AnnualImportForm(forms.Form):
     """The upload; the service checks the file's size and content (services/annual_excel.py)."""
 
     file = forms.FileField(
-        label=_lazy("Excel 文件（.xlsx）"),
-        help_text=_lazy("第 1 行表头：身份证号、姓名、年度、等次（评语可选）；每行一名干部。"),
+        label=_("Excel 文件（.xlsx）"),
+        help_text=_("第 1 行表头：身份证号、姓名、年度、等次（评语可选）；每行一名干部。"),
         widget=forms.ClearableFileInput(attrs={
             "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
 
 
 class AnnualExportForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_lazy("单位"), queryset=None)
-    year = forms.IntegerField(label=_lazy("年度"), validators=YEAR_VALIDATORS)
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=None)
+    year = forms.IntegerField(label=_("年度"), validators=YEAR_VALIDATORS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_scope(user).order_by("path")
+        self.fields["unit"].queryset = permissions.visible_units(user).order_by("path")
 
 # annual grid ----
 
@@ -258,31 +252,31 @@ class QuarterlyGridForm(_GridForm):
 # evaluation ----
 
 
-_ANY = [("", _lazy("全部"))]
+_ANY = [("", _("全部"))]
 
 
 def _cadre_autocomplete(**kwargs) -> AutocompleteChoiceField:
     return AutocompleteChoiceField(
-        Cadre.objects.none(), url_name="cadres:cadre-autocomplete", placeholder=_lazy("输入干部姓名搜索"),
-        error_messages={"invalid_choice": _lazy("所选干部不存在或不在您的管辖范围内。"),
-                        "required": _lazy("请选择干部。")},
+        Cadre.objects.none(), url_name="cadres:cadre-autocomplete", placeholder=_("输入干部姓名搜索"),
+        error_messages={"invalid_choice": _("所选干部不存在或不在您的管辖范围内。"),
+                        "required": _("请选择干部。")},
         **kwargs,
     )
 
 
 def _score_field(label):
     return forms.DecimalField(label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                              error_messages={"min_value": _lazy("分数须在 0 到 100 之间。"),
-                                              "max_value": _lazy("分数须在 0 到 100 之间。"),
-                                              "required": _lazy("请填写分数。")})
+                              error_messages={"min_value": _("分数须在 0 到 100 之间。"),
+                                              "max_value": _("分数须在 0 到 100 之间。"),
+                                              "required": _("请填写分数。")})
 
 
 class EvaluationRoundForm(ScopedFormMixin, forms.Form):
-    unit = unit_field(label=_lazy("组织单位"))
-    name = forms.CharField(label=_lazy("名称"), max_length=120)
-    year = forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100)
-    held_on = forms.DateField(label=_lazy("评估日期"), required=False, widget=DateInput(),
-                              help_text=_lazy("留空为今天。"))
+    unit = unit_field(label=_("组织单位"))
+    name = forms.CharField(label=_("名称"), max_length=120)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    held_on = forms.DateField(label=_("评估日期"), required=False, widget=DateInput(),
+                              help_text=_("留空为今天。"))
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
@@ -291,32 +285,32 @@ class EvaluationRoundForm(ScopedFormMixin, forms.Form):
 class EvaluationForm(ScopedFormMixin, forms.Form):
     """One team's or one cadre's six scores; the service refuses both or neither."""
 
-    subject = forms.ChoiceField(label=_lazy("评估对象"), widget=forms.RadioSelect,
-                                choices=[("cadre", _lazy("干部")), ("team", _lazy("班子"))], initial="cadre")
-    cadre = _cadre_autocomplete(label=_lazy("干部"), required=False)
-    unit = unit_field(label=_lazy("班子（单位）"), required=False)
-    political = _score_field(_lazy("政治"))
-    operation = _score_field(_lazy("运行"))
-    professional = _score_field(_lazy("专业"))
-    structure = _score_field(_lazy("结构"))
-    performance = _score_field(_lazy("实绩"))
-    problems = _score_field(_lazy("问题"))
+    subject = forms.ChoiceField(label=_("评估对象"), widget=forms.RadioSelect,
+                                choices=[("cadre", _("干部")), ("team", _("班子"))], initial="cadre")
+    cadre = _cadre_autocomplete(label=_("干部"), required=False)
+    unit = unit_field(label=_("班子（单位）"), required=False)
+    political = _score_field(_("政治"))
+    operation = _score_field(_("运行"))
+    professional = _score_field(_("专业"))
+    structure = _score_field(_("结构"))
+    performance = _score_field(_("实绩"))
+    problems = _score_field(_("问题"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["cadre"].queryset = cadre_list(user=user)
-        self.fields["problems"].help_text = _lazy("分数越高，问题越少；未发现问题为 100。")
+        self.fields["problems"].help_text = _("分数越高，问题越少；未发现问题为 100。")
 
     def clean(self):
         data = super().clean()
         if data.get("subject") == "cadre":
             data["unit"] = None
             if not data.get("cadre") and "cadre" not in self.errors:
-                self.add_error("cadre", _lazy("请选择干部。"))
+                self.add_error("cadre", _("请选择干部。"))
         elif data.get("subject") == "team":
             data["cadre"] = None
             if not data.get("unit") and "unit" not in self.errors:
-                self.add_error("unit", _lazy("请选择班子所在单位。"))
+                self.add_error("unit", _("请选择班子所在单位。"))
         return data
 
     def service_data(self) -> dict:
@@ -324,17 +318,17 @@ class EvaluationForm(ScopedFormMixin, forms.Form):
 
 
 class CandidateQueryForm(forms.Form):
-    top_percent = forms.DecimalField(label=_lazy("前百分比（%）"), required=False, min_value=Decimal("0.01"),
+    top_percent = forms.DecimalField(label=_("前百分比（%）"), required=False, min_value=Decimal("0.01"),
                                      max_value=100, max_digits=5, decimal_places=2)
-    threshold = forms.DecimalField(label=_lazy("分数线"), required=False, min_value=0, max_value=100,
+    threshold = forms.DecimalField(label=_("分数线"), required=False, min_value=0, max_value=100,
                                    max_digits=5, decimal_places=2)
 
 
 class ShortlistForm(forms.Form):
-    evaluations = forms.MultipleChoiceField(label=_lazy("确认入选"), widget=forms.CheckboxSelectMultiple,
-                                            error_messages={"required": _lazy("请至少选择一名干部。")})
-    listed_on = forms.DateField(label=_lazy("列入日期"), required=False, widget=DateInput(),
-                                help_text=_lazy("留空为今天。"))
+    evaluations = forms.MultipleChoiceField(label=_("确认入选"), widget=forms.CheckboxSelectMultiple,
+                                            error_messages={"required": _("请至少选择一名干部。")})
+    listed_on = forms.DateField(label=_("列入日期"), required=False, widget=DateInput(),
+                                help_text=_("留空为今天。"))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -344,8 +338,8 @@ class ShortlistForm(forms.Form):
 
 
 class ReserveListFilterForm(forms.Form):
-    q = forms.CharField(label=_lazy("干部姓名"), required=False, max_length=60)
-    source = forms.ChoiceField(label=_lazy("来源"), required=False, choices=_ANY + ReserveListEntry.Source.choices)
+    q = forms.CharField(label=_("干部姓名"), required=False, max_length=60)
+    source = forms.ChoiceField(label=_("来源"), required=False, choices=_ANY + ReserveListEntry.Source.choices)
 
     def filters(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v}
@@ -354,21 +348,21 @@ class ReserveListFilterForm(forms.Form):
 # frontline ----
 
 class FrontlineProjectForm(ScopedFormMixin, forms.Form):
-    name = forms.CharField(label=_lazy("工程名称"), max_length=120)
-    unit = unit_field(label=_lazy("牵头单位"))
-    start_date = forms.DateField(label=_lazy("开工日期"), widget=DateInput())
-    end_date = forms.DateField(label=_lazy("完工日期"), required=False, widget=DateInput(),
-                               help_text=_lazy("在建工程留空。"))
-    description = forms.CharField(label=_lazy("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("工程名称"), max_length=120)
+    unit = unit_field(label=_("牵头单位"))
+    start_date = forms.DateField(label=_("开工日期"), widget=DateInput())
+    end_date = forms.DateField(label=_("完工日期"), required=False, widget=DateInput(),
+                               help_text=_("在建工程留空。"))
+    description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
 
 
 class FrontlineAttachForm(forms.Form):
-    cadre = _cadre_autocomplete(label=_lazy("干部"))
-    attached_on = forms.DateField(label=_lazy("参加日期"), required=False, widget=DateInput(),
-                                  help_text=_lazy("留空为开工日期。"))
+    cadre = _cadre_autocomplete(label=_("干部"))
+    attached_on = forms.DateField(label=_("参加日期"), required=False, widget=DateInput(),
+                                  help_text=_("留空为开工日期。"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -376,12 +370,12 @@ class FrontlineAttachForm(forms.Form):
 
 
 class FrontlineRecordForm(forms.Form):
-    cadre = forms.ModelChoiceField(Cadre.objects.none(), label=_lazy("干部"),
-                                   error_messages={"invalid_choice": _lazy("该干部不在该工程的考察名单中。"),
-                                                   "required": _lazy("请选择干部。")})
-    cadence = forms.ChoiceField(label=_lazy("类别"), choices=Cadence.choices)
-    date = forms.DateField(label=_lazy("日期"), widget=DateInput())
-    content = forms.CharField(label=_lazy("内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    cadre = forms.ModelChoiceField(Cadre.objects.none(), label=_("干部"),
+                                   error_messages={"invalid_choice": _("该干部不在该工程的考察名单中。"),
+                                                   "required": _("请选择干部。")})
+    cadence = forms.ChoiceField(label=_("类别"), choices=Cadence.choices)
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, cadres, **kwargs):
         super().__init__(*args, **kwargs)
@@ -389,13 +383,13 @@ class FrontlineRecordForm(forms.Form):
 
 
 class FrontlineOutcomeForm(forms.Form):
-    cadres = forms.ModelMultipleChoiceField(Cadre.objects.none(), label=_lazy("干部"),
+    cadres = forms.ModelMultipleChoiceField(Cadre.objects.none(), label=_("干部"),
                                             widget=forms.CheckboxSelectMultiple,
-                                            error_messages={"required": _lazy("请至少选择一名干部。")})
-    red_flag = forms.BooleanField(label=_lazy("评为红旗标兵"), required=False)
-    reserve = forms.BooleanField(label=_lazy("列入干部推荐参考名单"), required=False)
-    listed_on = forms.DateField(label=_lazy("列入日期"), required=False, widget=DateInput(),
-                                help_text=_lazy("留空为今天。"))
+                                            error_messages={"required": _("请至少选择一名干部。")})
+    red_flag = forms.BooleanField(label=_("评为红旗标兵"), required=False)
+    reserve = forms.BooleanField(label=_("列入干部推荐参考名单"), required=False)
+    listed_on = forms.DateField(label=_("列入日期"), required=False, widget=DateInput(),
+                                help_text=_("留空为今天。"))
 
     def __init__(self, *args, cadres, **kwargs):
         super().__init__(*args, **kwargs)

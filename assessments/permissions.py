@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from cadres.permissions import cadre_visible_q, can_see_cadre
 from core.models import Role
-from core.scoping import scope_q, unit_in_scope
+from core.scoping import scope_paths, scope_q, unit_in_scope, unit_scope
 
 WRITE_ROLES = (Role.STAFF, Role.ADMIN)
 
@@ -38,6 +38,22 @@ def can_see_unit_record(user, unit) -> bool:
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False
     return unit_in_scope(user, unit)
+
+
+def visible_units(user):
+    """The units the user may see and pick (their scope and all below it)."""
+    return unit_scope(user)
+
+
+def unit_writer(user):
+    """A predicate unit -> bool: whether user may enter assessments for that unit, with the
+    user's scope read once (for checking a whole batch of rows)."""
+    if not can_write(user):
+        return lambda unit: False
+    paths = scope_paths(user)
+    if paths is None:
+        return lambda unit: True
+    return lambda unit: any(unit.path.startswith(p) for p in paths)
 
 
 def can_write(user) -> bool:

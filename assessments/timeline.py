@@ -1,15 +1,13 @@
 """Registrations of assessments with core's timeline registry (and cadres.demo for demo)."""
 
-import datetime as _dt
+import datetime
 
 from django.urls import reverse
-from django.utils import timezone as _timezone
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext as _gettext
 
-from core.timeline import register as _register
-from core.timeline import register as _register_timeline
-from core.timeline import register as _timeline_register
+from core.timeline import register
 
 from .selectors.annual import annual_list, quarterly_list
 
@@ -19,7 +17,7 @@ from .selectors.annual import annual_list, quarterly_list
 # cadre's career. Scoped as the proposals list (selectors.team.team_proposal_list).
 
 
-@_register_timeline
+@register
 def team_measures(cadre, user, limit: int) -> list[dict]:
     from django.urls import reverse
 
@@ -31,9 +29,9 @@ def team_measures(cadre, user, limit: int) -> list[dict]:
             .order_by("-decided_at", "-id")[:limit])
     url = reverse("assessments:team-proposals") + "?status=confirmed"
     return [
-        {"date": _timezone.localdate(p.decided_at), "kind": "team_measure",
-         "title": _gettext("班子考核末位：%(measure)s") % {"measure": p.get_measure_display()},
-         "detail": _gettext("%(unit)s %(year)s 年度班子考核第 %(rank)s 名（末位）") % {
+        {"date": timezone.localdate(p.decided_at), "kind": "team_measure",
+         "title": gettext("班子考核末位：%(measure)s") % {"measure": p.get_measure_display()},
+         "detail": gettext("%(unit)s %(year)s 年度班子考核第 %(rank)s 名（末位）") % {
              "unit": p.assessment.unit.name, "year": p.assessment.year, "rank": p.assessment.rank},
          "object_id": p.pk, "url": url}
         for p in rows
@@ -42,25 +40,25 @@ def team_measures(cadre, user, limit: int) -> list[dict]:
 # annual ----
 
 
-@_register
+@register
 def annual_grades(cadre, user, limit: int) -> list[dict]:
     """The cadre's annual grades (dated the last day of their year), as the user's lists show them."""
     rows = annual_list(user=user).filter(cadre=cadre).order_by("-year")[:limit]
     return [
-        {"date": _dt.date(a.year, 12, 31), "kind": "annual_assessment",
+        {"date": datetime.date(a.year, 12, 31), "kind": "annual_assessment",
          "title": _("%(year)s 年度考核：%(grade)s") % {"year": a.year, "grade": a.get_grade_display()},
          "detail": " ".join(x for x in [a.unit.name, a.comment[:80]] if x), "object_id": a.pk}
         for a in rows
     ]
 
 
-@_register
+@register
 def quarterly_grades(cadre, user, limit: int) -> list[dict]:
     """The cadre's quarterly grades (dated the last day of their quarter)."""
     rows = quarterly_list(user=user).filter(cadre=cadre).order_by("-year", "-quarter")[:limit]
     ends = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
     return [
-        {"date": _dt.date(q.year, *ends[q.quarter]), "kind": "quarterly_assessment",
+        {"date": datetime.date(q.year, *ends[q.quarter]), "kind": "quarterly_assessment",
          "title": _("%(year)s 年第 %(q)s 季度平时考核：%(grade)s")
          % {"year": q.year, "q": q.quarter, "grade": q.get_grade_display()},
          "detail": q.unit.name, "object_id": q.pk}
@@ -70,7 +68,7 @@ def quarterly_grades(cadre, user, limit: int) -> list[dict]:
 # evaluation ----
 
 
-@_timeline_register
+@register
 def post_election_evaluations(cadre, user, limit: int) -> list[dict]:
     """A cadre's post-election evaluations (总分, 出彩型) and reserve-list entries."""
     from .selectors import evaluation as selectors
@@ -98,7 +96,7 @@ def post_election_evaluations(cadre, user, limit: int) -> list[dict]:
 # frontline ----
 
 
-@_timeline_register
+@register
 def frontline_records(cadre, user, limit: int) -> list[dict]:
     """A summary per project of a cadre's 四个一 records (not one entry a day): the latest date,
     with the count of each cadence."""

@@ -3,11 +3,11 @@
 the 复核 and 申诉 of a 不称职 grade, 公务员法 §95). Serializers check shapes; the services decide;
 what concerns a cadre outside the user's scope is not there (404, and absent from lists)."""
 
-from django.core.exceptions import PermissionDenied as _DjangoPermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,10 +24,8 @@ from core.api import HasRole, HistoryMixin
 from core.errors import PayloadTooLarge
 from core.input import MAX_ID
 from core.models import Role, Unit
-from core.scoping import unit_scope
 
 from .. import permissions
-from .. import permissions as _permissions
 from ..filters import AnnualAssessmentFilter, AnnualReviewFilter, QuarterlyAssessmentFilter
 from ..models import YEAR_VALIDATORS, AnnualAssessment, AnnualReview, QuarterlyAssessment
 from ..selectors import annual as selectors
@@ -298,7 +296,7 @@ class ExcellenceQuotaViewSet(viewsets.GenericViewSet):
     def list(self, request):
         query = QuotaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        unit = get_object_or_404(unit_scope(request.user), pk=query.validated_data["unit"])
+        unit = get_object_or_404(permissions.visible_units(request.user), pk=query.validated_data["unit"])
         quota = selectors.quota(unit, query.validated_data["year"])
         return Response(QuotaSerializer(quota).data)
 
@@ -412,11 +410,11 @@ ROUTES: list[tuple] = [
 
 class AnnualImportInput(serializers.Serializer):
     file = serializers.FileField(
-        help_text=_lazy("一个 .xlsx 工作簿：第 1 行表头 身份证号、姓名、年度、等次（评语可选），每行一名干部。"),
+        help_text=gettext_lazy("一个 .xlsx 工作簿：第 1 行表头 身份证号、姓名、年度、等次（评语可选），每行一名干部。"),
         allow_empty_file=True,
     )
     dry_run = serializers.BooleanField(
-        default=False, help_text=_lazy("为 true 时只校验并返回将新增、更新的条数，不保存。"))
+        default=False, help_text=gettext_lazy("为 true 时只校验并返回将新增、更新的条数，不保存。"))
 
 
 class AnnualImportResult(serializers.Serializer):
@@ -425,7 +423,7 @@ class AnnualImportResult(serializers.Serializer):
 
 
 class AnnualImportRow(serializers.Serializer):
-    row = serializers.IntegerField(help_text=_lazy("表格中的行号（表头为第 1 行）"))
+    row = serializers.IntegerField(help_text=gettext_lazy("表格中的行号（表头为第 1 行）"))
     errors = serializers.ListField(child=serializers.CharField())
 
 
@@ -439,7 +437,7 @@ class AnnualImportRefusal(serializers.Serializer):
 
 
 class AnnualImportJob(serializers.Serializer):
-    job = serializers.IntegerField(help_text=_lazy("后台任务编号：GET jobs/{id}/ 查看进度和结果"))
+    job = serializers.IntegerField(help_text=gettext_lazy("后台任务编号：GET jobs/{id}/ 查看进度和结果"))
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -452,7 +450,7 @@ class AnnualImportViewSet(viewsets.GenericViewSet):
     """POST annual-assessments/import/: an .xlsx of annual grades, all or nothing."""
 
     permission_classes = [IsAuthenticated, HasRole]
-    write_roles = _permissions.WRITE_ROLES
+    write_roles = permissions.WRITE_ROLES
     serializer_class = AnnualImportInput
 
     @extend_schema(
@@ -471,8 +469,8 @@ class AnnualImportViewSet(viewsets.GenericViewSet):
         checked = AnnualImportInput(data=request.data)
         checked.is_valid(raise_exception=True)
         upload, dry_run = checked.validated_data["file"], checked.validated_data["dry_run"]
-        if not _permissions.can_write(request.user):
-            raise _DjangoPermissionDenied(_lazy("您的角色无权录入考核结果。"))
+        if not permissions.can_write(request.user):
+            raise PermissionDenied(gettext_lazy("您的角色无权录入考核结果。"))
         data = read_upload(upload)
         if count_rows(data) > job_above():
             record, _data = import_upload(actor=request.user, upload=upload)
@@ -501,8 +499,8 @@ class AnnualImportTemplateViewSet(viewsets.GenericViewSet):
 
 class AnnualExportQuery(serializers.Serializer):
     unit = serializers.IntegerField(min_value=1, max_value=2**31 - 1,
-                                    help_text=_lazy("单位编号（须在您的管辖范围内）"))
-    year = serializers.IntegerField(validators=YEAR_VALIDATORS, help_text=_lazy("年度"))
+                                    help_text=gettext_lazy("单位编号（须在您的管辖范围内）"))
+    year = serializers.IntegerField(validators=YEAR_VALIDATORS, help_text=gettext_lazy("年度"))
 
 
 class AnnualExportViewSet(viewsets.GenericViewSet):
@@ -525,7 +523,7 @@ class AnnualExportViewSet(viewsets.GenericViewSet):
         checked = AnnualExportQuery(data=request.query_params)
         checked.is_valid(raise_exception=True)
         unit = Unit.objects.filter(pk=checked.validated_data["unit"]).first()
-        if unit is None or not _permissions.can_see_unit_record(request.user, unit):
+        if unit is None or not permissions.can_see_unit_record(request.user, unit):
             raise Http404
         year = checked.validated_data["year"]
         return _xlsx(export_workbook(request.user, unit, year),

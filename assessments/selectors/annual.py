@@ -426,6 +426,8 @@ def cadres_by_id(*, user, ids) -> dict:
     """{id: Cadre} of the given ids the user may see, with their units, in one query (a list
     POST resolves its cadres at once)."""
     from cadres.models import Cadre
-    from cadres.permissions import cadre_visible_q
 
-    return Cadre.objects.filter(cadre_visible_q(user)).select_related("unit").in_bulk(list(ids))
+    from .. import permissions
+
+    return (Cadre.objects.filter(permissions.cadre_record_visible_q(user, ""))
+            .select_related("unit").in_bulk(list(ids)))

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from cadres.idnumber import mask
 from cadres.models import Cadre
 from cadres.permissions import sees_whole_id_number
-from core.scoping import scope_q
 
 from .. import permissions
 from ..models import AnnualAssessment
@@ -59,7 +58,7 @@ def cadres_for_import(actor, id_numbers, cadre_ids=()) -> tuple[dict[str, Cadre]
     wanted = Q(id_number__in=numbers) if numbers else Q(pk__in=[])
     if pks:
         wanted |= Q(pk__in=pks)
-    found = list(Cadre.objects.filter(scope_q(actor, "unit")).filter(wanted)
+    found = list(Cadre.objects.filter(permissions.unit_record_visible_q(actor, "unit")).filter(wanted)
                  .select_related("unit").only("id", "name", "id_number", "unit__id", "unit__path"))
     return {c.id_number: c for c in found}, {c.pk: c for c in found}
 

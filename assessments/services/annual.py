@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.audit import AuditItem, audit_record_many, audit_run, snapshot
-from core.scoping import scope_paths
 
 from .. import permissions
 from ..models import AnnualAssessment, AnnualReview, QuarterlyAssessment
@@ -81,10 +80,10 @@ QUARTERLY = _Kind(
 def _row_errors(kind: _Kind, actor, rows, errors: dict) -> None:
     """What a row alone may be refused for: scope, grade, year (and quarter), and a second row
     for the same key in the batch."""
-    paths = scope_paths(actor)
+    may_write = permissions.unit_writer(actor)
     seen: dict[tuple, int] = {}
     for index, row in enumerate(rows):
-        if paths is not None and not any(row.cadre.unit.path.startswith(p) for p in paths):
+        if not may_write(row.cadre.unit):
             _add(errors, index, "cadre", _("干部不存在或不在您的管辖范围内。"))
         if row.grade not in kind.model.Grade.values:
             _add(errors, index, "grade", _("等次无效。"))

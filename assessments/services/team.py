@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditItem, audit_record, audit_record_many, audit_run, snapshot
 from core.errors import Conflict
-from core.scoping import scope_paths
 
 from .. import permissions
 from ..models import TeamAssessment, TeamMeasureProposal
@@ -57,10 +56,10 @@ def _add(errors: dict, index: int, name: str, message: str) -> None:
 
 def _row_errors(actor, rows: list[TeamRow]) -> dict[int, dict[str, list[str]]]:
     errors: dict[int, dict[str, list[str]]] = {}
-    paths = scope_paths(actor)
+    may_write = permissions.unit_writer(actor)
     seen: dict[tuple[int, int], int] = {}
     for index, row in enumerate(rows):
-        if paths is not None and not any(row.unit.path.startswith(p) for p in paths):
+        if not may_write(row.unit):
             _add(errors, index, "unit", _("单位不存在或不在您的管辖范围内。"))
             continue
         if not row.unit.category:

@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than the interval is dropped: the next one does its work.
         "options": {"expires": JOB_SWEEP_INTERVAL_SECONDS},
     },
+    # A closed 民主测评 is sealed soon after it closes (assessments.services.appraisal).
+    "assessments.seal_closed_appraisals": {
+        "task": "assessments.tasks.seal_closed_appraisals",
+        "schedule": int(os.environ.get("APPRAISAL_SEAL_INTERVAL_SECONDS", "900")),
+        "options": {"expires": int(os.environ.get("APPRAISAL_SEAL_INTERVAL_SECONDS", "900"))},
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -361,3 +361,22 @@ def test_the_detail_page_shows_results_only_when_closed(opened, staff_user, clie
     with time_machine.travel(opened.round.closes_at + dt.timedelta(minutes=1)):
         closed_page = client.get(url).content.decode()
     assert "综合得分" in closed_page and "100.0" in closed_page
+
+
+def test_beat_seals_a_round_soon_after_it_closes_and_leaves_an_open_one(opened, tree, staff_user):
+    from django.conf import settings
+
+    from assessments.services.appraisal import seal_due_rounds
+
+    still_open = _open(staff_user, tree["street"], hours=48)
+    a, b = opened.round.cadres.order_by("name")
+    ballot_cast(code=opened.codes[0], team="good", marks={a.pk: "good", b.pk: "average"})
+    assert seal_due_rounds() == 0
+    with time_machine.travel(opened.round.closes_at + dt.timedelta(minutes=1)):
+        assert seal_due_rounds() == 1
+        assert seal_due_rounds() == 0  # sealed once
+    opened.round.refresh_from_db()
+    still_open.round.refresh_from_db()
+    assert opened.round.sealed and not still_open.round.sealed
+    schedule = settings.CELERY_BEAT_SCHEDULE["assessments.seal_closed_appraisals"]
+    assert schedule["task"] == "assessments.tasks.seal_closed_appraisals"

@@ -75,7 +75,7 @@ def timely_nominate(*, actor, condition: str, reason: str, cadre=None, unit=None
 
 def _lock_for_decision(actor, reward: TimelyReward, action: str) -> TimelyReward:
     require_role(actor, Role.STAFF, Role.ADMIN)
-    locked = TimelyReward.objects.select_for_update().select_related(
+    locked = TimelyReward.objects.select_for_update(of=("self",)).select_related(
         "cadre__unit", "unit", "measure").get(pk=reward.pk)
     refusal = permissions.timely_decision_refusal(actor, locked)
     if refusal:

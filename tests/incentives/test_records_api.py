@@ -127,3 +127,16 @@ def test_the_timeline_shows_the_records_the_user_may_see(staff_user, as_user, tr
     assert not [e for e in cadre_timeline(cadre=cadre, user=outsider) if e["kind"] == "incentive_record"]
     res = as_user(staff_user).get(f"/api/v1/cadres/{cadre.pk}/timeline/")
     assert res.status_code == 200 and "记三等功" in res.content.decode()
+
+
+def test_the_list_answers_in_a_fixed_number_of_queries(staff_user, as_user, tree,
+                                                       django_assert_max_num_queries):
+    praise = Measure.objects.get(code="public_praise")
+    for i in range(30):
+        record_create(actor=staff_user, measure=praise, cadre=CadreFactory(unit=tree["street"]),
+                      date=dt.date(2025, 1, 1 + i % 28), reason=f"r{i}")
+    api = as_user(staff_user)
+    api.get(URL)  # warm the per-user caches
+    with django_assert_max_num_queries(8):
+        res = api.get(URL, {"page_size": 50})
+    assert res.json()["count"] == 30

@@ -1,1 +1,71 @@
 """The admin of incentives."""
+
+
+# catalog, unfit, records, timely rewards ----
+
+from django.contrib import admin as _admin  # noqa: E402
+
+from core.admin import AuditedModelAdmin as _AuditedModelAdmin  # noqa: E402
+from core.admin import ReadOnlyModelAdmin as _ReadOnlyModelAdmin  # noqa: E402
+
+from .models import IncentiveRecord as _IncentiveRecord  # noqa: E402
+from .models import Measure as _Measure  # noqa: E402
+from .models import TimelyReward as _TimelyReward  # noqa: E402
+from .models import UnfitSituation as _UnfitSituation  # noqa: E402
+
+
+class _InUseNotDeleted:
+    """A catalog entry in use is deactivated (启用 unticked), never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return bool(request.user.is_active and request.user.is_admin)
+
+    def has_change_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_admin)
+
+
+@_admin.register(_Measure)
+class MeasureAdmin(_InUseNotDeleted, _AuditedModelAdmin):
+    list_display = ("code", "name", "direction", "kind", "points", "is_active")
+    list_filter = ("direction", "kind", "is_active")
+    search_fields = ("code", "name")
+    actions = None
+
+    def in_use(self, obj) -> bool:
+        return (obj.records.exists() or obj.rules.exists() or obj.timely_rewards.exists())
+
+    def get_readonly_fields(self, request, obj=None):
+        # Rules, ledgers and other systems name a measure in use by its code.
+        return ("code",) if obj is not None and self.in_use(obj) else ()
+
+
+@_admin.register(_UnfitSituation)
+class UnfitSituationAdmin(_InUseNotDeleted, _AuditedModelAdmin):
+    list_display = ("code", "group", "name", "order", "is_active")
+    list_filter = ("group", "is_active")
+    search_fields = ("code", "name")
+    actions = None
+
+    def in_use(self, obj) -> bool:
+        return obj.records.exists()
+
+
+@_admin.register(_IncentiveRecord)
+class IncentiveRecordAdmin(_ReadOnlyModelAdmin):
+    list_display = ("date", "cadre", "unit", "measure", "source", "document_number")
+    list_filter = ("source", "measure__direction")
+    search_fields = ("cadre__name", "unit__name", "document_number")
+    list_select_related = ("cadre", "unit", "measure")
+    show_full_result_count = False
+
+
+@_admin.register(_TimelyReward)
+class TimelyRewardAdmin(_ReadOnlyModelAdmin):
+    list_display = ("date", "cadre", "unit", "condition", "state", "nominated_by", "decided_by")
+    list_filter = ("state", "condition")
+    list_select_related = ("cadre", "unit", "nominated_by", "decided_by")

@@ -1,1 +1,57 @@
 """FilterSets of incentives, shared by the API and the pages."""
+
+
+# records, timely rewards ----
+
+import django_filters  # noqa: E402
+from django import forms as _forms  # noqa: E402
+from django.db.models import Q, Subquery  # noqa: E402
+from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
+
+from core.filters import IdFilter  # noqa: E402
+from core.models import Unit  # noqa: E402
+
+from .models import IncentiveRecord, TimelyReward  # noqa: E402
+
+
+class _YearFilter(django_filters.NumberFilter):
+    field_class = _forms.IntegerField
+
+
+def _concerning_unit(queryset, name, value):
+    """Records of the team (unit) itself or of a cadre in it."""
+    return queryset.filter(Q(unit_id=value) | Q(cadre__unit_id=value))
+
+
+def _concerning_subtree(queryset, name, value):
+    """Records of a team or a cadre in the unit or below it."""
+    path = Subquery(Unit.objects.filter(pk=value).values("path")[:1])
+    return queryset.filter(Q(unit__path__startswith=path) | Q(cadre__unit__path__startswith=path))
+
+
+class IncentiveRecordFilter(django_filters.FilterSet):
+    cadre = IdFilter(field_name="cadre_id", label=_lazy("干部"))
+    unit = IdFilter(method=_concerning_unit, label=_lazy("单位（班子或其干部）"))
+    unit_tree = IdFilter(method=_concerning_subtree, label=_lazy("单位及下级"))
+    measure = django_filters.CharFilter(field_name="measure__code", label=_lazy("措施代码"))
+    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=_lazy("年度"))
+    source = django_filters.ChoiceFilter(choices=IncentiveRecord.Source.choices, label=_lazy("来源"))
+    situation = django_filters.CharFilter(field_name="situation__code",
+                                          label=_lazy("不适宜担任现职情形代码"))
+
+    class Meta:
+        model = IncentiveRecord
+        fields = ["cadre", "unit", "unit_tree", "measure", "year", "source", "situation"]
+
+
+class TimelyRewardFilter(django_filters.FilterSet):
+    cadre = IdFilter(field_name="cadre_id", label=_lazy("干部"))
+    unit_tree = IdFilter(method=_concerning_subtree, label=_lazy("单位及下级"))
+    state = django_filters.ChoiceFilter(choices=TimelyReward.State.choices, label=_lazy("状态"))
+    condition = django_filters.ChoiceFilter(choices=TimelyReward.Condition.choices,
+                                            label=_lazy("奖励情形"))
+    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=_lazy("年度"))
+
+    class Meta:
+        model = TimelyReward
+        fields = ["cadre", "unit_tree", "state", "condition", "year"]

@@ -56,3 +56,33 @@ def can_write_unit(user, unit) -> bool:
 def can_edit_catalog(user) -> bool:
     """The measure catalog and the accumulation rules: administrators only."""
     return _active(user) and user.is_admin
+
+
+# timely rewards, unfit, catalog ----
+
+
+def timely_visible_q(user) -> Q:
+    """及时奖励 nominations the user may see: of a cadre they may see, or of a team in scope (as
+    records)."""
+    return record_visible_q(user)
+
+
+def can_see_timely(user, reward) -> bool:
+    return can_see_record(user, reward)
+
+
+def timely_decision_refusal(user, reward) -> str | None:
+    """Why user may not approve or reject this nomination (None: they may). The nominator never
+    decides their own nomination; the approver writes in the subject's scope."""
+    from django.utils.translation import gettext as _
+
+    unit = reward.cadre.unit if reward.cadre_id else reward.unit
+    if not can_write_unit(user, unit):
+        return _("您无权审批该及时奖励。")
+    if reward.nominated_by_id == user.pk:
+        return _("提名人不能审批自己提名的及时奖励，须由他人审批。")
+    return None
+
+
+def can_decide_timely(user, reward) -> bool:
+    return timely_decision_refusal(user, reward) is None

@@ -40,11 +40,15 @@ class IncentiveRecord(models.Model):
         on_delete=models.PROTECT, related_name="incentive_records")
     document_number = models.CharField(_("文号"), max_length=60, blank=True, default="")
     amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # 不适宜担任现职: the situation a card or an adjustment rests on (models.unfit).
+    situation = models.ForeignKey(
+        "incentives.UnfitSituation", verbose_name=_("不适宜担任现职情形"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="records")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     AUDITED = ("cadre", "unit", "measure", "date", "reason", "source", "source_id", "case",
-               "document_number", "amount")
+               "document_number", "amount", "situation")
 
     class Meta:
         verbose_name = _("奖惩记录")

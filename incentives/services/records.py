@@ -15,7 +15,8 @@ from core.audit import audit_create
 from core.models import Role
 from core.services import require_role, require_unit_in_scope
 
-from ..models import IncentiveRecord, Measure
+from ..models import UNFIT_MEASURE_CODES, IncentiveRecord, Measure
+from ..models.unfit import CARD_CODES
 from ..signals import sources_changed
 
 RECORD_FIELDS = ("date", "reason", "source", "source_id", "case", "document_number", "amount")
@@ -33,10 +34,14 @@ def _changed_on_commit(record: IncentiveRecord) -> None:
 def record_create(*, actor, measure: Measure, cadre=None, unit=None, date: dt.date | None = None,
                   reason: str = "", source: str = IncentiveRecord.Source.HAND, source_id=None,
                   case=None, document_number: str = "", amount: Decimal | None = None,
-                  check_scope: bool = True) -> IncentiveRecord:
+                  check_scope: bool = True, situation=None) -> IncentiveRecord:
     """Apply measure to a cadre or a team (exactly one) in the actor's scope. Raises
     ValidationError, PermissionDenied. check_scope=False only for writes the system makes on
-    an act already checked (a confirmed proposal, a case decision)."""
+    an act already checked (a confirmed proposal, a case decision).
+
+    situation (不适宜担任现职, models.unfit): required for a yellow or red card and for any record
+    of source `unfit` (an adjustment 调离岗位 / 改任非领导职务 / 免职 / 降职); allowed only with
+    those measures; a hand entry that names one is recorded with source `unfit`."""
     require_role(actor, Role.STAFF, Role.ADMIN)
     errors: dict[str, str] = {}
     if (cadre is None) == (unit is None):
@@ -53,12 +58,20 @@ def record_create(*, actor, measure: Measure, cadre=None, unit=None, date: dt.da
         errors["amount"] = _("只有经济上奖励类措施才填写金额。")
     if not (reason or "").strip():
         errors["reason"] = _("请填写事由。")
+    if situation is not None and source == IncentiveRecord.Source.HAND:
+        source = IncentiveRecord.Source.UNFIT
+    if situation is None and (measure.code in CARD_CODES or source == IncentiveRecord.Source.UNFIT):
+        errors["situation"] = _("红、黄牌警告和不适宜担任现职的调整须注明所属情形。")
+    elif situation is not None and measure.code not in UNFIT_MEASURE_CODES:
+        errors["measure"] = _("不适宜担任现职只能给予红、黄牌警告或调离岗位、改任非领导职务、免职、降职。")
+    elif situation is not None and not situation.is_active:
+        errors["situation"] = _("该情形已停用。")
     if errors:
         raise ValidationError(errors)
     record = IncentiveRecord(cadre=cadre, unit=unit, measure=measure, date=date,
                              reason=reason.strip(), source=source, source_id=source_id, case=case,
                              document_number=(document_number or "").strip(), amount=amount,
-                             created_by=actor)
+                             situation=situation, created_by=actor)
     record.full_clean(exclude=["created_by"])
     record.save()
     audit_create(obj=record, actor=actor, fields=IncentiveRecord.AUDITED)

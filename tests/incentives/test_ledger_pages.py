@@ -101,7 +101,7 @@ def test_without_a_choice_the_ledger_opens_on_the_top_unit_and_newest_year(staff
     assert response.context["year"] == 2023
 
 
-def _page_queries(client, url, django_assert_max_num_queries):
+def _page_queries(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -112,17 +112,17 @@ def _page_queries(client, url, django_assert_max_num_queries):
 
 @pytest.mark.parametrize("page", ["ledger", "honor"])
 def test_ledger_and_honor_board_answer_in_the_same_queries_for_5_or_50_rows(
-        staff_client, tree, page, django_assert_max_num_queries):
+        staff_client, tree, page):
     tree["district"].category = "comprehensive"
     tree["district"].save(update_fields=["category"])
     url = (reverse("incentives:ledger") + f"?unit={tree['district'].pk}&year={YEAR}" if page == "ledger"
            else reverse("incentives:honor-board") + f"?year={YEAR}&category=comprehensive")
     for i in range(5):
         row(CadreFactory(unit=tree["district"]), net=i - 2)
-    few = _page_queries(staff_client, url, django_assert_max_num_queries)
+    few = _page_queries(staff_client, url)
     for i in range(45):
         row(CadreFactory(unit=tree["street"]), net=i - 20)
-    many = _page_queries(staff_client, url, django_assert_max_num_queries)
+    many = _page_queries(staff_client, url)
     assert few == many
 
 

@@ -1,17 +1,12 @@
 """The admin of incentives."""
 
+from django.contrib import admin
+
+from core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
+
+from .models import IncentiveRecord, Measure, TimelyReward, UnfitSituation
 
 # catalog, unfit, records, timely rewards ----
-
-from django.contrib import admin as _admin  # noqa: E402
-
-from core.admin import AuditedModelAdmin as _AuditedModelAdmin  # noqa: E402
-from core.admin import ReadOnlyModelAdmin as _ReadOnlyModelAdmin  # noqa: E402
-
-from .models import IncentiveRecord as _IncentiveRecord  # noqa: E402
-from .models import Measure as _Measure  # noqa: E402
-from .models import TimelyReward as _TimelyReward  # noqa: E402
-from .models import UnfitSituation as _UnfitSituation  # noqa: E402
 
 
 class _InUseNotDeleted:
@@ -29,8 +24,8 @@ class _InUseNotDeleted:
         return bool(request.user.is_active and request.user.is_admin)
 
 
-@_admin.register(_Measure)
-class MeasureAdmin(_InUseNotDeleted, _AuditedModelAdmin):
+@admin.register(Measure)
+class MeasureAdmin(_InUseNotDeleted, AuditedModelAdmin):
     list_display = ("code", "name", "direction", "kind", "points", "is_active")
     list_filter = ("direction", "kind", "is_active")
     search_fields = ("code", "name")
@@ -44,8 +39,8 @@ class MeasureAdmin(_InUseNotDeleted, _AuditedModelAdmin):
         return ("code",) if obj is not None and self.in_use(obj) else ()
 
 
-@_admin.register(_UnfitSituation)
-class UnfitSituationAdmin(_InUseNotDeleted, _AuditedModelAdmin):
+@admin.register(UnfitSituation)
+class UnfitSituationAdmin(_InUseNotDeleted, AuditedModelAdmin):
     list_display = ("code", "group", "name", "order", "is_active")
     list_filter = ("group", "is_active")
     search_fields = ("code", "name")
@@ -55,8 +50,8 @@ class UnfitSituationAdmin(_InUseNotDeleted, _AuditedModelAdmin):
         return obj.records.exists()
 
 
-@_admin.register(_IncentiveRecord)
-class IncentiveRecordAdmin(_ReadOnlyModelAdmin):
+@admin.register(IncentiveRecord)
+class IncentiveRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("date", "cadre", "unit", "measure", "source", "document_number")
     list_filter = ("source", "measure__direction")
     search_fields = ("cadre__name", "unit__name", "document_number")
@@ -64,8 +59,8 @@ class IncentiveRecordAdmin(_ReadOnlyModelAdmin):
     show_full_result_count = False
 
 
-@_admin.register(_TimelyReward)
-class TimelyRewardAdmin(_ReadOnlyModelAdmin):
+@admin.register(TimelyReward)
+class TimelyRewardAdmin(ReadOnlyModelAdmin):
     list_display = ("date", "cadre", "unit", "condition", "state", "nominated_by", "decided_by")
     list_filter = ("state", "condition")
     list_select_related = ("cadre", "unit", "nominated_by", "decided_by")

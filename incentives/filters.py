@@ -1,21 +1,20 @@
 """FilterSets of incentives, shared by the API and the pages."""
 
+import django_filters
+from django import forms
+from django.db.models import Q, Subquery
+from django.utils.translation import gettext_lazy
+
+from core.filters import IdFilter
+from core.models import Unit
+
+from .models import IncentiveRecord, TimelyReward
 
 # records, timely rewards ----
 
-import django_filters  # noqa: E402
-from django import forms as _forms  # noqa: E402
-from django.db.models import Q, Subquery  # noqa: E402
-from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
-
-from core.filters import IdFilter  # noqa: E402
-from core.models import Unit  # noqa: E402
-
-from .models import IncentiveRecord, TimelyReward  # noqa: E402
-
 
 class _YearFilter(django_filters.NumberFilter):
-    field_class = _forms.IntegerField
+    field_class = forms.IntegerField
 
 
 def _concerning_unit(queryset, name, value):
@@ -30,14 +29,14 @@ def _concerning_subtree(queryset, name, value):
 
 
 class IncentiveRecordFilter(django_filters.FilterSet):
-    cadre = IdFilter(field_name="cadre_id", label=_lazy("干部"))
-    unit = IdFilter(method=_concerning_unit, label=_lazy("单位（班子或其干部）"))
-    unit_tree = IdFilter(method=_concerning_subtree, label=_lazy("单位及下级"))
-    measure = django_filters.CharFilter(field_name="measure__code", label=_lazy("措施代码"))
-    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=_lazy("年度"))
-    source = django_filters.ChoiceFilter(choices=IncentiveRecord.Source.choices, label=_lazy("来源"))
+    cadre = IdFilter(field_name="cadre_id", label=gettext_lazy("干部"))
+    unit = IdFilter(method=_concerning_unit, label=gettext_lazy("单位（班子或其干部）"))
+    unit_tree = IdFilter(method=_concerning_subtree, label=gettext_lazy("单位及下级"))
+    measure = django_filters.CharFilter(field_name="measure__code", label=gettext_lazy("措施代码"))
+    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=gettext_lazy("年度"))
+    source = django_filters.ChoiceFilter(choices=IncentiveRecord.Source.choices, label=gettext_lazy("来源"))
     situation = django_filters.CharFilter(field_name="situation__code",
-                                          label=_lazy("不适宜担任现职情形代码"))
+                                          label=gettext_lazy("不适宜担任现职情形代码"))
 
     class Meta:
         model = IncentiveRecord
@@ -45,12 +44,12 @@ class IncentiveRecordFilter(django_filters.FilterSet):
 
 
 class TimelyRewardFilter(django_filters.FilterSet):
-    cadre = IdFilter(field_name="cadre_id", label=_lazy("干部"))
-    unit_tree = IdFilter(method=_concerning_subtree, label=_lazy("单位及下级"))
-    state = django_filters.ChoiceFilter(choices=TimelyReward.State.choices, label=_lazy("状态"))
+    cadre = IdFilter(field_name="cadre_id", label=gettext_lazy("干部"))
+    unit_tree = IdFilter(method=_concerning_subtree, label=gettext_lazy("单位及下级"))
+    state = django_filters.ChoiceFilter(choices=TimelyReward.State.choices, label=gettext_lazy("状态"))
     condition = django_filters.ChoiceFilter(choices=TimelyReward.Condition.choices,
-                                            label=_lazy("奖励情形"))
-    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=_lazy("年度"))
+                                            label=gettext_lazy("奖励情形"))
+    year = _YearFilter(field_name="date__year", min_value=2000, max_value=2100, label=gettext_lazy("年度"))
 
     class Meta:
         model = TimelyReward

@@ -11,7 +11,7 @@ here; nothing else decides.
 
 from django.db.models import Q
 
-from cadres.permissions import can_see_cadre, cadre_visible_q
+from cadres.permissions import cadre_visible_q, can_see_cadre
 from core.models import Role
 from core.scoping import scope_q, unit_in_scope
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 
 from cadres.api import ScopedCadreField
-from core.api import HasRole, HistoryMixin, ServiceWriteMixin, ScopedUnitField
+from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
 from core.models import Role
 
 from ..filters import IncentiveRecordFilter

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField
-from core.api import HasRole, HistoryMixin, ServiceWriteMixin, ScopedUnitField
+from core.api import HasRole, HistoryMixin, ScopedUnitField, ServiceWriteMixin
 from core.models import Role
 
 from ..filters import TimelyRewardFilter

@@ -19,7 +19,8 @@ from .records import record_create
 def _decide(actor, proposal: RuleProposal, action: str) -> RuleProposal:
     if not permissions.can_write_unit(actor, proposal.cadre.unit):
         raise PermissionDenied(_("您无权处理该建议。"))
-    locked = RuleProposal.objects.select_for_update().select_related("rule__measure").get(
+    # of=("self",): the measure is a nullable join, which PostgreSQL cannot lock.
+    locked = RuleProposal.objects.select_for_update(of=("self",)).select_related("rule__measure").get(
         pk=proposal.pk)
     if locked.state != RuleProposal.State.PENDING:
         raise Conflict(state=locked.state, action=action)

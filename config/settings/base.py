@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -313,6 +314,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": JOB_SWEEP_INTERVAL_SECONDS,
         # A sweep that waited longer than the interval is dropped: the next one does its work.
         "options": {"expires": JOB_SWEEP_INTERVAL_SECONDS},
+    },
+    # The incentives ledger's full tally, nightly (a job: jobs/{id}/ shows it).
+    "incentives.nightly_tally": {
+        "task": "incentives.tasks.nightly_tally",
+        "schedule": crontab(
+            hour=int(os.environ.get("DANDANG_TALLY_HOUR", "2")), minute=17),
+        "options": {"expires": 3600},
     },
 }
 

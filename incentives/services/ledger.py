@@ -138,7 +138,7 @@ _STAGE = [
     """
 INSERT INTO tally_entries
 SELECT a.cadre_id, a.year, 'rule', r.code, r.label, r.points, 'annual-assessment:' || a.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL, 1
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL::int, 1
 FROM {annual} a JOIN tally_rules r ON r.kind = 'grade_in_year' AND a.grade = r.grade
 WHERE """ + _SCOPE.format(col="a.cadre_id") + " AND " + _YEAR.format(col="a.year"),
     # 2. Streaks: calendar years in a row at a grade. Only the years at the grade take part,
@@ -165,7 +165,7 @@ WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year"),
     """
 INSERT INTO tally_entries
 SELECT l.id, t.year, 'rule', r.code, r.label, r.points, 'team-assessment:' || t.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL, 3
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL::int, 3
 FROM {team} t
 JOIN tally_rules r ON r.kind = 'team_grade' AND t.grade = r.grade
 JOIN (
@@ -180,7 +180,7 @@ WHERE """ + _SCOPE.format(col="l.id") + " AND " + _YEAR.format(col="t.year"),
     """
 INSERT INTO tally_entries
 SELECT p.cadre_id, t.year, 'rule', r.code, r.label, 0, 'team-measure-proposal:' || p.id,
-       'pending', r.id, NULL, 4
+       'pending', r.id, NULL::int, 4
 FROM {team_proposal} p JOIN {team} t ON t.id = p.assessment_id
 JOIN tally_rules r ON r.kind = 'bottom_escalation' AND p.measure = r.escalation
 WHERE p.status = 'pending' AND """ + _SCOPE.format(col="p.cadre_id") + " AND "
@@ -198,7 +198,7 @@ SELECT rec.cadre_id, extract(year FROM rec.date)::int, 'record', m.code,
               WHERE c.id = rec.case_id AND cs.cadre_id = rec.cadre_id
                 AND c.outcome = 'exempted' AND c.state = ANY(%(protecting)s::text[]))
             THEN 'exempted' END,
-       NULL, NULL, 5
+       NULL::bigint, NULL::int, 5
 FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
 WHERE rec.cadre_id IS NOT NULL AND """ + _SCOPE.format(col="rec.cadre_id") + " AND "
     + "(%(year)s::int IS NULL OR rec.date >= make_date(%(year)s::int, 1, 1) "
@@ -209,8 +209,8 @@ WHERE rec.cadre_id IS NOT NULL AND """ + _SCOPE.format(col="rec.cadre_id") + " A
 WITH periods AS (
   SELECT s.id, s.cadre_id, r.id AS rule_id, r.code, r.label,
          extract(year FROM s.decided_on)::int AS y0,
-         extract(year FROM s.decided_on + make_interval(
-             months => (%(effect_months)s::jsonb ->> s.kind)::int) - 1)::int AS y1
+         extract(year FROM (s.decided_on + make_interval(
+             months => (%(effect_months)s::jsonb ->> s.kind)::int))::date - 1)::int AS y1
   FROM {sanction} s JOIN tally_rules r ON r.kind = 'sanction_block' AND s.kind = ANY(r.kinds)
   WHERE """ + _SCOPE.format(col="s.cadre_id") + """
 ), blocked AS (
@@ -221,8 +221,8 @@ WITH periods AS (
   RETURNING e.cadre_id, e.year
 )
 INSERT INTO tally_entries
-SELECT DISTINCT p.cadre_id, b.year, 'rule', p.code, p.label, 0, 'sanction:' || p.id, NULL,
-       p.rule_id, NULL, 6
+SELECT DISTINCT p.cadre_id, b.year, 'rule', p.code, p.label, 0, 'sanction:' || p.id, NULL::text,
+       p.rule_id, NULL::int, 6
 FROM periods p JOIN blocked b ON b.cadre_id = p.cadre_id AND b.year >= p.y0
  AND (p.y1 IS NULL OR b.year <= p.y1)
 """,
@@ -330,9 +330,13 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
                 job.heartbeat()
             time.sleep(0.2)
         try:
-            _run(cursor, _CREATE, params, tables)
+            # Each step in its own (short) transaction: a failure rolls back only that step,
+            # and the progress between steps is seen at once.
+            with transaction.atomic():
+                _run(cursor, _CREATE, params, tables)
             for index, statement in enumerate(_STAGE):
-                cursor.execute(statement.format(**tables), params)
+                with transaction.atomic():
+                    cursor.execute(statement.format(**tables), params)
                 progress(0.1 + 0.6 * (index + 1) / len(_STAGE))
             with transaction.atomic():
                 if job is not None:

@@ -3,6 +3,8 @@ the incentive record, dismiss keeps the reason), and the rule versions administr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +21,7 @@ from .records import record_create
 def _decide(actor, proposal: RuleProposal, action: str) -> RuleProposal:
     if not permissions.can_write_unit(actor, proposal.cadre.unit):
         raise PermissionDenied(_("您无权处理该建议。"))
-    locked = RuleProposal.objects.select_for_update().select_related("rule__measure").get(
+    locked = RuleProposal.objects.select_for_update(of=("self",)).select_related("rule__measure").get(
         pk=proposal.pk)
     if locked.state != RuleProposal.State.PENDING:
         raise Conflict(state=locked.state, action=action)
@@ -34,7 +36,8 @@ def proposal_confirm(*, actor, proposal: RuleProposal) -> RuleProposal:
     before = snapshot(locked, RuleProposal.AUDITED)
     record = record_create(
         actor=actor, measure=locked.rule.measure, cadre=proposal.cadre,
-        date=timezone.localdate(), reason=locked.rule.label,
+        # Dated in the year it rests on, so the ledger counts it there (today while that year runs).
+        date=min(timezone.localdate(), dt.date(locked.year, 12, 31)), reason=locked.rule.label,
         source=IncentiveRecord.Source.RULE, source_id=locked.pk, check_scope=False)
     locked.state, locked.record = RuleProposal.State.CONFIRMED, record
     locked.decided_by, locked.decided_at = actor, timezone.now()

@@ -174,3 +174,24 @@ def test_rules_are_versioned_by_administrators_only(admin_user, staff_user, cadr
     tally()
     assert "excellent_three_years" in codes(cadre, 2024)
     assert row(cadre, 2024).rules_version.startswith("rules:")
+
+
+def test_a_bottom_measure_is_pending_until_confirmed_then_recorded(tree, staff_user):
+    from assessments.models import TeamMeasureProposal
+    from assessments.services.team import team_proposal_confirm
+
+    unit = tree["street"]
+    head = CadreFactory(unit=unit, post_level="division_chief")
+    team = team_grade(unit, staff_user, 2024, "average")
+    proposal = TeamMeasureProposal.objects.create(assessment=team, cadre=head,
+                                                  measure="admonishment")
+    tally()
+    [entry] = row(head, 2024).entries
+    assert (entry["code"], entry["pending"], entry["points"]) == ("bottom_admonishment", True, 0)
+    team_proposal_confirm(actor=staff_user, proposal=proposal)
+    made = IncentiveRecord.objects.get(cadre=head)
+    assert (made.source, made.source_id, made.measure.code, made.date.year) == (
+        IncentiveRecord.Source.ASSESSMENT, proposal.pk, "admonishment_talk", 2024)
+    tally()
+    r = row(head, 2024)
+    assert ([e["kind"] for e in r.entries], r.negative) == (["record"], 5)

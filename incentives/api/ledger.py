@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from cadres.selectors import cadre_list
 from core.api import HasRole
+from core.parsers import JSONParser
 from core.models import Unit
 
 from .. import permissions
@@ -86,7 +87,7 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=RecomputeInput,
                    responses={202: inline_serializer("RecomputeStarted",
                                                      {"job": serializers.IntegerField()})})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser])
     def recompute(self, request):
         """Start a tally as a job; its progress is at jobs/{id}/."""
         checked = RecomputeInput(data=request.data, context={"request": request})

@@ -203,6 +203,9 @@ FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
 WHERE rec.cadre_id IS NOT NULL AND """ + _SCOPE.format(col="rec.cadre_id") + " AND "
     + "(%(year)s::int IS NULL OR rec.date >= make_date(%(year)s::int, 1, 1) "
     + "AND rec.date < make_date(%(year)s::int + 1, 1, 1))",
+    # The temporary table has no statistics until analysed: without them the planner joins it
+    # by nested loops (seconds at city scale instead of milliseconds).
+    "ANALYZE tally_entries",
     # 6. A sanction's effect period blocks the positive rule outcomes of the years it touches;
     # the block rule's own entry names the sanction.
     """

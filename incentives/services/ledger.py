@@ -172,7 +172,8 @@ JOIN (
   SELECT c.id, c.unit_id,
          rank() OVER (PARTITION BY c.unit_id
                       ORDER BY array_position(%(levels)s::text[], c.post_level::text)) AS rk
-  FROM {cadre} c WHERE c.status = 'active'
+  FROM {cadre} c WHERE c.status = 'active' AND (%(cadres)s::bigint[] IS NULL OR c.unit_id IN (
+    SELECT s.unit_id FROM {cadre} s WHERE s.id = ANY(%(cadres)s::bigint[])))
 ) l ON l.unit_id = t.unit_id AND l.rk = 1
 WHERE """ + _SCOPE.format(col="l.id") + " AND " + _YEAR.format(col="t.year"),
     # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending

@@ -13,6 +13,7 @@ from core.services import apply_fields, require_role, require_unit_in_scope
 
 from .models import Clarification, DishonestyEntry, Reuse, Sanction
 from .selectors import sanctions_of
+from .signals import sanction_saved
 
 # Clarification (澄清正名) and the dishonesty list ---------------------------------------
 
@@ -99,6 +100,8 @@ def sanction_create(
     sanction.full_clean(exclude=["created_by"])
     sanction.save()
     audit_create(obj=sanction, actor=actor, fields=Sanction.AUDITED)
+    cadre_ids = {sanction.cadre_id}
+    transaction.on_commit(lambda: sanction_saved.send(sender=Sanction, cadre_ids=cadre_ids))
     return sanction
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from core.filters import IdFilter
 from core.models import Unit
 
-from .models import IncentiveRecord, TimelyReward
+from .models import IncentiveRecord, LedgerRow, RuleProposal, TimelyReward
 
 # records, timely rewards ----
 
@@ -54,3 +54,37 @@ class TimelyRewardFilter(django_filters.FilterSet):
     class Meta:
         model = TimelyReward
         fields = ["cadre", "unit_tree", "state", "condition", "year"]
+
+# ledger ----
+
+
+class _YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _ledger_unit_subtree(queryset, name, value):
+    """Rows of cadres tallied in the given unit or below it."""
+    if value in (None, ""):
+        return queryset
+    path = Subquery(Unit.objects.filter(pk=getattr(value, "pk", value)).values("path")[:1])
+    return queryset.filter(unit__path__startswith=path)
+
+
+class LedgerFilter(django_filters.FilterSet):
+    year = _YearFilter(field_name="year", min_value=2000, max_value=2100, label=gettext_lazy("年度"))
+    unit_tree = IdFilter(method=_ledger_unit_subtree, label=gettext_lazy("单位及下级"))
+    cadre = IdFilter(field_name="cadre_id", label=gettext_lazy("干部"))
+
+    class Meta:
+        model = LedgerRow
+        fields = ["year", "unit_tree", "cadre"]
+
+
+class RuleProposalFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=RuleProposal.State.choices, label=gettext_lazy("状态"))
+    year = _YearFilter(field_name="year", min_value=2000, max_value=2100, label=gettext_lazy("年度"))
+    cadre = IdFilter(field_name="cadre_id", label=gettext_lazy("干部"))
+
+    class Meta:
+        model = RuleProposal
+        fields = ["state", "year", "cadre"]

@@ -18,6 +18,7 @@ from core.audit import AuditItem, audit_record_many, audit_run, snapshot
 from .. import permissions
 from ..models import AnnualAssessment, AnnualReview, QuarterlyAssessment
 from ..selectors.annual import AnnualRow, QuarterlyRow, rule_errors
+from ..signals import grades_saved
 
 RULES_VERSION = "assessments.annual/1"
 
@@ -153,6 +154,11 @@ def _save(kind: _Kind, *, actor, rows, create_only, dry_run, audit_on, audit_inp
     kind.model.objects.bulk_update(
         [obj for obj, _before in to_update], [*kind.value_fields, "updated_at"], batch_size=2000
     )
+    if kind.model is AnnualAssessment and (to_create or to_update):
+        changed = [*to_create, *(obj for obj, _before in to_update)]
+        cadre_ids, years = {o.cadre_id for o in changed}, {o.year for o in changed}
+        transaction.on_commit(lambda: grades_saved.send(
+            sender=AnnualAssessment, cadre_ids=cadre_ids, years=years))
     if audit_on is not None:
         audit_run(
             obj=audit_on, actor=actor, action="import", inputs=audit_inputs or {},

@@ -35,7 +35,7 @@ from ..selectors.team import (
     principal_leaders,
     rank_group,
 )
-from ..signals import team_measure_confirmed
+from ..signals import team_grades_saved, team_measure_confirmed
 from .annual import RowErrors
 
 RULES_VERSION = "assessments.team/1"
@@ -253,6 +253,9 @@ def team_recompute(*, actor, jurisdiction_id, category: str, from_year: int) -> 
                 changed.append(a)
     TeamAssessment.objects.bulk_update(changed, ["rank", "bottom_streak", "escalation"])
     counts = {"ranked": len(records), "changed": len(changed), **_sync_proposals(actor, records)}
+    unit_ids = {a.unit_id for a in records}
+    transaction.on_commit(lambda: team_grades_saved.send(
+        sender=TeamAssessment, unit_ids=unit_ids, years=None))
     if any(v for k, v in counts.items() if k != "ranked"):
         audit_run(
             obj=records[0],

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -319,6 +320,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.seal_closed_appraisals",
         "schedule": int(os.environ.get("APPRAISAL_SEAL_INTERVAL_SECONDS", "900")),
         "options": {"expires": int(os.environ.get("APPRAISAL_SEAL_INTERVAL_SECONDS", "900"))},
+    },
+    # The incentives ledger's full tally, nightly (a job: jobs/{id}/ shows it).
+    "incentives.nightly_tally": {
+        "task": "incentives.tasks.nightly_tally",
+        "schedule": crontab(
+            hour=int(os.environ.get("DANDANG_TALLY_HOUR", "2")), minute=17),
+        "options": {"expires": 3600},
     },
 }
 

@@ -19,6 +19,7 @@ from core.workdays import deadline_after, shared_calendar
 from .. import rules, selectors
 from ..models import Case, Decision, Outcome, PanelMember, Situation, Vote
 from ..notifications import Kind
+from ..signals import case_decided
 from .attachments import attachments_add
 from .files import atomic_with_files
 
@@ -268,6 +269,8 @@ def _on_decide(ctx, actor, data):
     Decision.objects.create(case=case, round=case.round, outcome=outcome, votes=record, decided_by=actor,
                             decided_at=timezone.now())
     case.outcome = outcome
+    case_id, cadre_ids = case.pk, set(case.subject_cadres.values_list("pk", flat=True))
+    transaction.on_commit(lambda: case_decided.send(sender=Case, case_id=case_id, cadre_ids=cadre_ids))
     return {"votes": [None, record]}
 
 

@@ -81,11 +81,13 @@ def test_a_measure_in_use_cannot_be_deleted_in_the_admin(rf, admin_user, staff_u
     from incentives.services.records import record_create
     from tests.factories import CadreFactory
 
-    measure = Measure.objects.get(code="public_praise")
+    measure = Measure.objects.get(code="honor_title")  # named by no rule
     model_admin = admin.site._registry[Measure]
     request = rf.get("/")
     request.user = admin_user
     assert model_admin.has_delete_permission(request, measure)
+    # A measure an accumulation rule names is in use too.
+    assert not model_admin.has_delete_permission(request, Measure.objects.get(code="public_praise"))
     record_create(actor=staff_user, measure=measure, cadre=CadreFactory(unit=tree["street"]),
                   reason="抗洪抢险")
     assert not model_admin.has_delete_permission(request, measure)

@@ -69,7 +69,7 @@ class RuleProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DismissInput(serializers.Serializer):
+class RuleProposalDismissInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
                                    help_text="不予采纳的理由（必填）。")
 
@@ -100,11 +100,11 @@ class RuleProposalViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveMo
         proposal = services.proposal_confirm(actor=request.user, proposal=self._writable())
         return Response(self.get_serializer(proposal).data)
 
-    @extend_schema(request=DismissInput, responses=RuleProposalSerializer)
+    @extend_schema(request=RuleProposalDismissInput, responses=RuleProposalSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
         proposal = self._writable()
-        checked = DismissInput(data=request.data)
+        checked = RuleProposalDismissInput(data=request.data)
         checked.is_valid(raise_exception=True)
         proposal = services.proposal_dismiss(actor=request.user, proposal=proposal,
                                              reason=checked.validated_data.get("reason", ""))

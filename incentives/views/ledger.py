@@ -48,7 +48,7 @@ def index(request):
     links = {
         "records": optional_url("incentives:record-list"),
         "timely": optional_url("incentives:timely-list"),
-        "unfit": optional_url("incentives:unfit-create"),
+        "unfit": optional_url("incentives:unfit-list"),
         "catalog": optional_url("incentives:measure-list"),
     }
     pending = proposal_list(user=request.user, state="pending").count()

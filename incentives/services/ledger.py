@@ -19,7 +19,9 @@ How a tally runs (`tally`):
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
    (READ COMMITTED) see the old ledger or the new one, never a mix.
 
-What counts (the entries, API.md "Ledger entries"):
+What counts (the entries, API.md "Ledger entries"; besides "source", a record entry names its
+record by "record": id, a rule entry its rule version by "rule": id, and an entry pending or
+dismissed its RuleProposal by "proposal": id, for the pages' links):
 - a rule outcome counts the signed points of its measure; one that needs a decision counts
   nothing and is marked "pending" until confirmed (the confirmed record then counts, source
   `rule`) or dismissed ("dismissed", nothing counted);
@@ -138,6 +140,7 @@ _ENTRY_PAIRS = """
            'kind', e.kind, 'code', e.code, 'label', e.label,
            'points', CASE WHEN e.flag IS NULL THEN e.points ELSE 0 END,
            'source', e.source, 'from_year', e.from_year,
+           'record', e.record_id, 'rule', e.rule_id, 'proposal', e.proposal_id,
            'pending', CASE WHEN e.flag = 'pending' THEN {true} END,
            'dismissed', CASE WHEN e.flag = 'dismissed' THEN {true} END,
            'blocked', CASE WHEN e.flag = 'blocked' THEN {true} END,
@@ -214,7 +217,8 @@ def _case(expr: str, name: str, mapping: dict, default=None) -> tuple[str, dict]
 
 # The staging statements: each fills tally_entries for the scope (%(cadres)s: the cadre ids or
 # NULL for all; %(year)s: a year or NULL). `flag`: NULL (counts), pending, dismissed, blocked,
-# exempted. `rule_code` keeps the rule for the proposals; `ord` orders a row's entries.
+# exempted. `rule_id` keeps the rule version (the proposals, the entry's "rule"), `record_id` and
+# `proposal_id` the entry's other links; `ord` orders a row's entries.
 _CREATE = """
 DROP TABLE IF EXISTS {temp}.tally_rules;
 DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
@@ -226,7 +230,7 @@ CREATE TEMP TABLE tally_rule_kinds (rule_id bigint, kind text);
 CREATE TEMP TABLE tally_entries (
   cadre_id bigint NOT NULL, year int NOT NULL, kind text NOT NULL, code text NOT NULL,
   label text NOT NULL, points int NOT NULL, source text NOT NULL, flag text, rule_id bigint,
-  from_year int, ord int NOT NULL);
+  from_year int, ord int NOT NULL, record_id bigint, proposal_id bigint);
 """
 
 _YEAR = "(CAST(%(year)s AS integer) IS NULL OR {col} = CAST(%(year)s AS integer))"
@@ -248,7 +252,8 @@ _STAGE = [
     """
 INSERT INTO tally_entries
 SELECT a.cadre_id, a.year, 'rule', r.code, r.label, r.points, 'annual-assessment:' || a.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 1
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 1,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {annual} a JOIN tally_rules r ON r.kind = 'grade_in_year' AND a.grade = r.grade
 WHERE {scope[a.cadre_id]} AND """ + _YEAR.format(col="a.year"),
     # 2. Streaks: calendar years in a row at a grade. Only the years at the grade take part,
@@ -257,7 +262,8 @@ WHERE {scope[a.cadre_id]} AND """ + _YEAR.format(col="a.year"),
     """
 INSERT INTO tally_entries
 SELECT s.cadre_id, s.year, 'rule', s.code, s.label, s.points, 'annual-assessment:' || s.id,
-       CASE WHEN s.needs_confirmation THEN 'pending' END, s.rule_id, s.year - s.years + 1, 2
+       CASE WHEN s.needs_confirmation THEN 'pending' END, s.rule_id, s.year - s.years + 1, 2,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM (
   SELECT g.*, row_number() OVER (PARTITION BY g.rule_id, g.cadre_id, g.run
                                  ORDER BY g.year) AS len
@@ -275,7 +281,8 @@ WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year"),
     """
 INSERT INTO tally_entries
 SELECT l.id, t.year, 'rule', r.code, r.label, r.points, 'team-assessment:' || t.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 3
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 3,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {team} t
 JOIN tally_rules r ON r.kind = 'team_grade' AND t.grade = r.grade
 JOIN (
@@ -289,7 +296,7 @@ WHERE {scope[l.id]} AND """ + _YEAR.format(col="t.year"),
     """
 INSERT INTO tally_entries
 SELECT p.cadre_id, t.year, 'rule', r.code, r.label, 0, 'team-measure-proposal:' || p.id,
-       'pending', r.id, CAST(NULL AS integer), 4
+       'pending', r.id, CAST(NULL AS integer), 4, CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {team_proposal} p JOIN {team} t ON t.id = p.assessment_id
 JOIN tally_rules r ON r.kind = 'bottom_escalation' AND p.measure = r.escalation
 WHERE p.status = 'pending' AND {scope[p.cadre_id]} AND """ + _YEAR.format(col="t.year"),
@@ -306,7 +313,7 @@ SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
               WHERE c.id = rec.case_id AND cs.cadre_id = rec.cadre_id
                 AND c.outcome = 'exempted' AND c.state IN ({protecting}))
             THEN 'exempted' END,
-       CAST(NULL AS bigint), CAST(NULL AS integer), 5
+       CAST(NULL AS bigint), CAST(NULL AS integer), 5, rec.id, CAST(NULL AS bigint)
 FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
 WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND (CAST(%(year)s AS integer) IS NULL
   OR rec.date >= %(year_start)s AND rec.date < %(year_end)s)""",
@@ -322,7 +329,8 @@ WHERE kind = 'rule' AND points > 0 AND flag IS NULL AND EXISTS (
     AND tally_entries.year >= p.y0 AND (p.y1 IS NULL OR tally_entries.year <= p.y1));
 INSERT INTO tally_entries
 SELECT DISTINCT p.cadre_id, b.year, 'rule', p.code, p.label, 0, 'sanction:' || p.id,
-       CAST(NULL AS text), p.rule_id, CAST(NULL AS integer), 6
+       CAST(NULL AS text), p.rule_id, CAST(NULL AS integer), 6,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM ({periods}) p JOIN tally_entries b ON b.cadre_id = p.cadre_id AND b.flag = 'blocked'
  AND b.year >= p.y0 AND (p.y1 IS NULL OR b.year <= p.y1)
 """,
@@ -345,7 +353,13 @@ WHERE e.flag = 'pending' AND e.source LIKE 'annual-assessment:%%' AND NOT EXISTS
 ON CONFLICT DO NOTHING;
 """
 
+# A rule outcome that needs a decision names its proposal (pending or dismissed) for the pages.
 _AGGREGATE = """
+UPDATE tally_entries SET proposal_id = (
+  SELECT min(p.id) FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
+  WHERE pr.code = tally_entries.code AND p.cadre_id = tally_entries.cadre_id
+    AND p.year = tally_entries.year)
+WHERE flag IN ('pending', 'dismissed') AND source LIKE 'annual-assessment:%%';
 DROP TABLE IF EXISTS {temp}.tally_rows;
 CREATE TEMP TABLE tally_rows AS
 SELECT e.cadre_id, e.year, c.unit_id,

@@ -45,7 +45,10 @@ def load_sources(records: int, log=print) -> None:
 
     # generate.load's wipe cascades through the users to the rules: seed them again (the rules
     # migration's own function, idempotent).
-    importlib.import_module("incentives.migrations.0002_rules").seed(apps, None)
+    # (found by name: the lead renumbers migrations at merge)
+    rules_migration = next(Path(__file__).resolve().parent.parent
+                           .glob("incentives/migrations/0*_rules.py")).stem
+    importlib.import_module(f"incentives.migrations.{rules_migration}").seed(apps, None)
     t = _tables()
     user_id = User.objects.order_by("id").values_list("id", flat=True).first()
     measure_ids = list(Measure.objects.order_by("id").values_list("id", flat=True))
@@ -158,9 +161,17 @@ GROUP BY cadre_id, year
 def floor_seconds() -> tuple[float, tuple]:
     from django.db import connection
 
-    from incentives.services.ledger import _params
+    import json
 
-    params = _params(None, None, [])
+    from cadres.models import PostLevel
+    from discipline.models import Sanction
+    from fault_tolerance.models import Case
+
+    params = {
+        "levels": list(PostLevel.values),
+        "protecting": sorted(str(s) for s in Case.PROTECTING_STATES),
+        "effect_months": json.dumps({str(k): v for k, v in Sanction.EFFECT_MONTHS.items()}),
+    }
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS pg_temp.floor_totals")
         started = time.perf_counter()

@@ -94,3 +94,33 @@ def load_records(ctx: DemoContext) -> str:
                   date=datetime.date(2025, 6, 30), document_number=_MARKER,
                   reason="“揭榜挂帅”完成全域土地综合整治任务。")
     return "及时奖励 2 项（集体 1、个人 1，已批准），黄牌警告 1 项，手工奖惩记录 4 条"
+
+
+# ledger ----
+# The demo city's ledger, tallied once every other loader has run (order 90, above them all), so
+# that the ledger, the 红黑榜 and a cadre's why show real figures on `make run`: synchronously
+# through the tally service (not a job), inside seed_demo's transaction. Loaded when every
+# excellent annual grade already has its ledger row (an excellent year always has an entry,
+# counted or blocked); the tally is idempotent besides (the same inputs write nothing).
+
+
+def _ledger_loaded() -> bool:
+    from django.db.models import Exists, OuterRef
+
+    from assessments.models import AnnualAssessment
+
+    from .models import LedgerRow
+
+    if not LedgerRow.objects.exists():
+        return False
+    return not AnnualAssessment.objects.filter(grade="excellent").exclude(Exists(
+        LedgerRow.objects.filter(cadre=OuterRef("cadre"), year=OuterRef("year")))).exists()
+
+
+@register(name="incentives.ledger", order=90, is_loaded=_ledger_loaded)
+def load_ledger(ctx: DemoContext) -> str:
+    from .services.ledger import tally
+
+    result = tally(actor=ctx.actor)
+    return (f"激励台账 {result['rows']} 行（{result['entries']} 项，"
+            f"新建待确认建议 {result['proposals_created']} 条）")

@@ -2,8 +2,10 @@
 as a core job of kind TALLY_JOB (incentives.jobs).
 
 How a tally runs (`tally`):
-1. Tallies are serialised by a session advisory lock (a killed worker's connection drops it),
-   so a tally always stages from data committed after the previous one swapped its rows.
+1. Tallies are serialised (`_serialised`: on PostgreSQL a session advisory lock, which a killed
+   worker's connection drops; on SQLite one IMMEDIATE transaction holding the write lock), so a
+   tally always stages from data committed after the previous one swapped its rows. The same
+   statements run on both: the few fragments that differ are chosen in `_DIALECTS`.
 2. Staging: every entry of the scope goes into a temporary table, one INSERT … SELECT per kind
    of source, each a set-based statement (window functions for streaks; the protected matters
    joined set-wise): the rules of the current version (grade in a year, streaks, team grades
@@ -17,7 +19,9 @@ How a tally runs (`tally`):
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
    (READ COMMITTED) see the old ledger or the new one, never a mix.
 
-What counts (the entries, API.md "Ledger entries"):
+What counts (the entries, API.md "Ledger entries"; besides "source", a record entry names its
+record by "record": id, a rule entry its rule version by "rule": id, and an entry pending or
+dismissed its RuleProposal by "proposal": id, for the pages' links):
 - a rule outcome counts the signed points of its measure; one that needs a decision counts
   nothing and is marked "pending" until confirmed (the confirmed record then counts, source
   `rule`) or dismissed ("dismissed", nothing counted);
@@ -33,6 +37,8 @@ What counts (the entries, API.md "Ledger entries"):
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import time
@@ -73,7 +79,7 @@ def recompute_start(*, actor, cadre_ids: list[int] | None = None, year: int | No
 
 
 def _current_rules() -> tuple[list[dict], str]:
-    """The current rules as rows for the SQL (jsonb_to_recordset), and the rules version: a
+    """The current rules as rows for the SQL (the tally_rules table), and the rules version: a
     digest of every current code@version."""
     from ..models import AccumulationRule, Measure
 
@@ -115,39 +121,149 @@ def _tables() -> dict[str, str]:
     }
 
 
+# The dialects ----------------------------------------------------------------------------------
+# ONE tally on PostgreSQL and SQLite: the same statements, with the few fragments that differ
+# chosen here. A fragment applied to columns is written {name[col]} or {name[col, other]} in a
+# statement.
+
+
+class _Fragment:
+    def __init__(self, template: str):
+        self.template = template
+
+    def __getitem__(self, cols: str) -> str:
+        return self.template.format(*(c.strip() for c in cols.split(",")))
+
+
+# An entry of a ledger row as a JSON object without its null keys (the pairs are shared).
+_ENTRY_PAIRS = """
+           'kind', e.kind, 'code', e.code, 'label', e.label,
+           'points', CASE WHEN e.flag IS NULL THEN e.points ELSE 0 END,
+           'source', e.source, 'from_year', e.from_year,
+           'record', e.record_id, 'rule', e.rule_id, 'proposal', e.proposal_id,
+           'pending', CASE WHEN e.flag = 'pending' THEN {true} END,
+           'dismissed', CASE WHEN e.flag = 'dismissed' THEN {true} END,
+           'blocked', CASE WHEN e.flag = 'blocked' THEN {true} END,
+           'exempted', CASE WHEN e.flag = 'exempted' THEN {true} END"""
+
+# A ledger row as a line of the checksum.
+_LINE = "cadre_id || ':' || year || ':' || positive || ':' || negative || ':' || {entries}"
+
+# The fragments (their table names filled in: {ledger}).
+_DIALECTS = {
+    "postgresql": {
+        "temp": "pg_temp",
+        # %(cadres)s: a bigint[] (or NULL: every cadre).
+        "all_cadres": "%(cadres)s::bigint[] IS NULL",
+        "scope": _Fragment("(%(cadres)s::bigint[] IS NULL OR {0} = ANY(%(cadres)s::bigint[]))"),
+        "year_of": _Fragment("extract(year FROM {0})::int"),
+        # The year of the last day of a period of {1} months from {0}.
+        "end_year": _Fragment("extract(year FROM ({0} + make_interval(months => {1}))::date - 1)::int"),
+        "entries": "jsonb_agg(jsonb_strip_nulls(jsonb_build_object("
+                   + _ENTRY_PAIRS.format(true="true") + ")) ORDER BY e.ord, e.code, e.source)",
+        "entries_from": "tally_entries",
+        "lines": "string_agg(" + _LINE.format(entries="entries::text")
+                 + ", '|' ORDER BY cadre_id, year)",
+        "lines_from": "{ledger}",
+        "distinct": "IS DISTINCT FROM",
+    },
+    # SQLite (`make run`): json1 for the entries and no array type (the scope is a JSON array);
+    # md5 is Django's own SQLite function. json_group_array and group_concat take no ORDER BY
+    # before SQLite 3.44: they read an ordered subquery.
+    "sqlite": {
+        "temp": "temp",
+        "all_cadres": "%(cadres)s IS NULL",
+        "scope": _Fragment("(%(cadres)s IS NULL OR {0} IN (SELECT value FROM json_each(%(cadres)s)))"),
+        "year_of": _Fragment("CAST(strftime('%%Y', {0}) AS integer)"),
+        "end_year": _Fragment("CAST(strftime('%%Y', date({0}, '+' || {1} || ' months', '-1 day'))"
+                              " AS integer)"),
+        # json_patch onto {} drops the null keys.
+        "entries": "json_group_array(json_patch('{{}}', json_object("
+                   + _ENTRY_PAIRS.format(true="json('true')") + ")))",
+        "entries_from": "(SELECT * FROM tally_entries ORDER BY cadre_id, year, ord, code, source)",
+        "lines": "group_concat(" + _LINE.format(entries="entries") + ", '|')",
+        "lines_from": "(SELECT * FROM {ledger} ORDER BY cadre_id, year)",
+        "distinct": "IS NOT",
+    },
+}
+
+
+def _dialect() -> dict:
+    try:
+        return _DIALECTS[connection.vendor]
+    except KeyError:
+        raise NotImplementedError(f"the tally runs on PostgreSQL or SQLite, not {connection.vendor}")
+
+
+def _array(values):
+    """A list parameter as the dialect's scope reads it (a bigint[], or a JSON array)."""
+    if values is None:
+        return None
+    return list(values) if connection.vendor == "postgresql" else json.dumps(list(values))
+
+
+def _case(expr: str, name: str, mapping: dict, default=None) -> tuple[str, dict]:
+    """CASE expr WHEN <key> THEN <value> … END with the keys and values as parameters."""
+    sql, params = [f"CASE {expr}"], {}
+    for i, (key, value) in enumerate(mapping.items()):
+        sql.append(f"WHEN %({name}_k{i})s THEN %({name}_v{i})s")
+        params[f"{name}_k{i}"], params[f"{name}_v{i}"] = key, value
+    if default is not None:
+        sql.append(f"ELSE %({name}_else)s")
+        params[f"{name}_else"] = default
+    sql.append("END")
+    return " ".join(sql), params
+
+
 # The staging statements: each fills tally_entries for the scope (%(cadres)s: the cadre ids or
 # NULL for all; %(year)s: a year or NULL). `flag`: NULL (counts), pending, dismissed, blocked,
-# exempted. `rule_code` keeps the rule for the proposals; `ord` orders a row's entries.
+# exempted. `rule_id` keeps the rule version (the proposals, the entry's "rule"), `record_id` and
+# `proposal_id` the entry's other links; `ord` orders a row's entries.
 _CREATE = """
-DROP TABLE IF EXISTS pg_temp.tally_rules, pg_temp.tally_entries;
-CREATE TEMP TABLE tally_rules AS
-  SELECT * FROM jsonb_to_recordset(%(rules)s::jsonb) AS r(
-    id bigint, code text, kind text, label text, version int, needs_confirmation boolean,
-    grade text, years int, escalation text, kinds text[], points int);
+DROP TABLE IF EXISTS {temp}.tally_rules;
+DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
+DROP TABLE IF EXISTS {temp}.tally_entries;
+CREATE TEMP TABLE tally_rules (
+  id bigint, code text, kind text, label text, version int, needs_confirmation boolean,
+  grade text, years int, escalation text, points int);
+CREATE TEMP TABLE tally_rule_kinds (rule_id bigint, kind text);
 CREATE TEMP TABLE tally_entries (
   cadre_id bigint NOT NULL, year int NOT NULL, kind text NOT NULL, code text NOT NULL,
   label text NOT NULL, points int NOT NULL, source text NOT NULL, flag text, rule_id bigint,
-  from_year int, ord int NOT NULL);
+  from_year int, ord int NOT NULL, record_id bigint, proposal_id bigint);
 """
 
-_SCOPE = "(%(cadres)s::bigint[] IS NULL OR {col} = ANY(%(cadres)s::bigint[]))"
-_YEAR = "(%(year)s::int IS NULL OR {col} = %(year)s::int)"
+_YEAR = "(CAST(%(year)s AS integer) IS NULL OR {col} = CAST(%(year)s AS integer))"
+
+# The effect periods of the sanctions that block (their first and last years).
+_PERIODS = """
+SELECT q.id, q.cadre_id, q.rule_id, q.code, q.label, {year_of[q.decided_on]} AS y0,
+       {end_year[q.decided_on, q.months]} AS y1
+FROM (
+  SELECT s.id, s.cadre_id, s.decided_on, r.id AS rule_id, r.code, r.label,
+         {effect_months} AS months
+  FROM {sanction} s JOIN tally_rule_kinds k ON k.kind = s.kind
+  JOIN tally_rules r ON r.id = k.rule_id AND r.kind = 'sanction_block'
+  WHERE {scope[s.cadre_id]}
+) q"""
 
 _STAGE = [
     # 1. A grade in a year (优秀 → 嘉奖, 基本称职 → 诫勉谈话, 不称职 → 降级 proposal).
     """
 INSERT INTO tally_entries
 SELECT a.cadre_id, a.year, 'rule', r.code, r.label, r.points, 'annual-assessment:' || a.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL::int, 1
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 1,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {annual} a JOIN tally_rules r ON r.kind = 'grade_in_year' AND a.grade = r.grade
-WHERE """ + _SCOPE.format(col="a.cadre_id") + " AND " + _YEAR.format(col="a.year"),
+WHERE {scope[a.cadre_id]} AND """ + _YEAR.format(col="a.year"),
     # 2. Streaks: calendar years in a row at a grade. Only the years at the grade take part,
     # so a missing year or a year at another grade (不定等次 included) breaks the run: its
     # years minus their row numbers differ. The rule fires at every N-th year of a run.
     """
 INSERT INTO tally_entries
 SELECT s.cadre_id, s.year, 'rule', s.code, s.label, s.points, 'annual-assessment:' || s.id,
-       CASE WHEN s.needs_confirmation THEN 'pending' END, s.rule_id, s.year - s.years + 1, 2
+       CASE WHEN s.needs_confirmation THEN 'pending' END, s.rule_id, s.year - s.years + 1, 2,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM (
   SELECT g.*, row_number() OVER (PARTITION BY g.rule_id, g.cadre_id, g.run
                                  ORDER BY g.year) AS len
@@ -156,7 +272,7 @@ FROM (
            r.needs_confirmation,
            a.year - row_number() OVER (PARTITION BY r.id, a.cadre_id ORDER BY a.year) AS run
     FROM {annual} a JOIN tally_rules r ON r.kind = 'streak' AND a.grade = r.grade
-    WHERE """ + _SCOPE.format(col="a.cadre_id") + """
+    WHERE {scope[a.cadre_id]}
   ) g
 ) s
 WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year"),
@@ -165,83 +281,71 @@ WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year"),
     """
 INSERT INTO tally_entries
 SELECT l.id, t.year, 'rule', r.code, r.label, r.points, 'team-assessment:' || t.id,
-       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, NULL::int, 3
+       CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 3,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {team} t
 JOIN tally_rules r ON r.kind = 'team_grade' AND t.grade = r.grade
 JOIN (
-  SELECT c.id, c.unit_id,
-         rank() OVER (PARTITION BY c.unit_id
-                      ORDER BY array_position(%(levels)s::text[], c.post_level::text)) AS rk
-  FROM {cadre} c WHERE c.status = 'active' AND (%(cadres)s::bigint[] IS NULL OR c.unit_id IN (
-    SELECT s.unit_id FROM {cadre} s WHERE s.id = ANY(%(cadres)s::bigint[])))
+  SELECT c.id, c.unit_id, rank() OVER (PARTITION BY c.unit_id ORDER BY {level_rank}) AS rk
+  FROM {cadre} c WHERE c.status = 'active' AND ({all_cadres} OR c.unit_id IN (
+    SELECT s.unit_id FROM {cadre} s WHERE {scope[s.id]}))
 ) l ON l.unit_id = t.unit_id AND l.rk = 1
-WHERE """ + _SCOPE.format(col="l.id") + " AND " + _YEAR.format(col="t.year"),
+WHERE {scope[l.id]} AND """ + _YEAR.format(col="t.year"),
     # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending
     # (a confirmed one arrives as an incentive record, source assessment).
     """
 INSERT INTO tally_entries
 SELECT p.cadre_id, t.year, 'rule', r.code, r.label, 0, 'team-measure-proposal:' || p.id,
-       'pending', r.id, NULL::int, 4
+       'pending', r.id, CAST(NULL AS integer), 4, CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {team_proposal} p JOIN {team} t ON t.id = p.assessment_id
 JOIN tally_rules r ON r.kind = 'bottom_escalation' AND p.measure = r.escalation
-WHERE p.status = 'pending' AND """ + _SCOPE.format(col="p.cadre_id") + " AND "
-    + _YEAR.format(col="t.year"),
+WHERE p.status = 'pending' AND {scope[p.cadre_id]} AND """ + _YEAR.format(col="t.year"),
     # 5. Records of a cadre; a negative one resting on a case that protects the cadre counts
     # nothing (joined set-wise on the case's subjects).
     """
 INSERT INTO tally_entries
-SELECT rec.cadre_id, extract(year FROM rec.date)::int, 'record', m.code,
+SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
        m.name || '：' || rec.reason,
        CASE WHEN m.direction = 'positive' THEN m.points ELSE -m.points END,
        'record:' || rec.id,
        CASE WHEN m.direction = 'negative' AND EXISTS (
               SELECT 1 FROM {case} c JOIN {case_subjects} cs ON cs.case_id = c.id
               WHERE c.id = rec.case_id AND cs.cadre_id = rec.cadre_id
-                AND c.outcome = 'exempted' AND c.state = ANY(%(protecting)s::text[]))
+                AND c.outcome = 'exempted' AND c.state IN ({protecting}))
             THEN 'exempted' END,
-       NULL::bigint, NULL::int, 5
+       CAST(NULL AS bigint), CAST(NULL AS integer), 5, rec.id, CAST(NULL AS bigint)
 FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
-WHERE rec.cadre_id IS NOT NULL AND """ + _SCOPE.format(col="rec.cadre_id") + " AND "
-    + "(%(year)s::int IS NULL OR rec.date >= make_date(%(year)s::int, 1, 1) "
-    + "AND rec.date < make_date(%(year)s::int + 1, 1, 1))",
+WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND (CAST(%(year)s AS integer) IS NULL
+  OR rec.date >= %(year_start)s AND rec.date < %(year_end)s)""",
     # The temporary table has no statistics until analysed: without them the planner joins it
     # by nested loops (seconds at city scale instead of milliseconds).
     "ANALYZE tally_entries",
     # 6. A sanction's effect period blocks the positive rule outcomes of the years it touches;
     # the block rule's own entry names the sanction.
     """
-WITH periods AS (
-  SELECT s.id, s.cadre_id, r.id AS rule_id, r.code, r.label,
-         extract(year FROM s.decided_on)::int AS y0,
-         extract(year FROM (s.decided_on + make_interval(
-             months => (%(effect_months)s::jsonb ->> s.kind)::int))::date - 1)::int AS y1
-  FROM {sanction} s JOIN tally_rules r ON r.kind = 'sanction_block' AND s.kind = ANY(r.kinds)
-  WHERE """ + _SCOPE.format(col="s.cadre_id") + """
-), blocked AS (
-  UPDATE tally_entries e SET flag = 'blocked'
-  FROM periods p
-  WHERE e.cadre_id = p.cadre_id AND e.kind = 'rule' AND e.points > 0 AND e.flag IS NULL
-    AND e.year >= p.y0 AND (p.y1 IS NULL OR e.year <= p.y1)
-  RETURNING e.cadre_id, e.year
-)
+UPDATE tally_entries SET flag = 'blocked'
+WHERE kind = 'rule' AND points > 0 AND flag IS NULL AND EXISTS (
+  SELECT 1 FROM ({periods}) p WHERE p.cadre_id = tally_entries.cadre_id
+    AND tally_entries.year >= p.y0 AND (p.y1 IS NULL OR tally_entries.year <= p.y1));
 INSERT INTO tally_entries
-SELECT DISTINCT p.cadre_id, b.year, 'rule', p.code, p.label, 0, 'sanction:' || p.id, NULL::text,
-       p.rule_id, NULL::int, 6
-FROM periods p JOIN blocked b ON b.cadre_id = p.cadre_id AND b.year >= p.y0
- AND (p.y1 IS NULL OR b.year <= p.y1)
+SELECT DISTINCT p.cadre_id, b.year, 'rule', p.code, p.label, 0, 'sanction:' || p.id,
+       CAST(NULL AS text), p.rule_id, CAST(NULL AS integer), 6,
+       CAST(NULL AS bigint), CAST(NULL AS bigint)
+FROM ({periods}) p JOIN tally_entries b ON b.cadre_id = p.cadre_id AND b.flag = 'blocked'
+ AND b.year >= p.y0 AND (p.y1 IS NULL OR b.year <= p.y1)
 """,
 ]
 
 # The decisions on the rules that need one, read by rule code (any version decided counts).
 _PROPOSALS = """
-UPDATE tally_entries e SET flag = CASE p.state WHEN 'confirmed' THEN 'confirmed'
-                                               WHEN 'dismissed' THEN 'dismissed' END
+UPDATE tally_entries AS e SET flag = CASE p.state WHEN 'confirmed' THEN 'confirmed'
+                                                  WHEN 'dismissed' THEN 'dismissed' END
 FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
 WHERE e.flag = 'pending' AND e.source LIKE 'annual-assessment:%%' AND pr.code = e.code
   AND p.cadre_id = e.cadre_id AND p.year = e.year AND p.state <> 'pending';
 DELETE FROM tally_entries WHERE flag = 'confirmed';
 INSERT INTO {proposal} (rule_id, cadre_id, year, state, reason, created_at)
-SELECT DISTINCT e.rule_id, e.cadre_id, e.year, 'pending', '', now()
+SELECT DISTINCT e.rule_id, e.cadre_id, e.year, 'pending', '', %(now)s
 FROM tally_entries e
 WHERE e.flag = 'pending' AND e.source LIKE 'annual-assessment:%%' AND NOT EXISTS (
   SELECT 1 FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
@@ -249,68 +353,145 @@ WHERE e.flag = 'pending' AND e.source LIKE 'annual-assessment:%%' AND NOT EXISTS
 ON CONFLICT DO NOTHING;
 """
 
+# A rule outcome that needs a decision names its proposal (pending or dismissed) for the pages.
 _AGGREGATE = """
-DROP TABLE IF EXISTS pg_temp.tally_rows;
+UPDATE tally_entries SET proposal_id = (
+  SELECT min(p.id) FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
+  WHERE pr.code = tally_entries.code AND p.cadre_id = tally_entries.cadre_id
+    AND p.year = tally_entries.year)
+WHERE flag IN ('pending', 'dismissed') AND source LIKE 'annual-assessment:%%';
+DROP TABLE IF EXISTS {temp}.tally_rows;
 CREATE TEMP TABLE tally_rows AS
 SELECT e.cadre_id, e.year, c.unit_id,
-       coalesce(sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points > 0), 0)::int AS positive,
-       coalesce(-sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points < 0), 0)::int AS negative,
-       jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-           'kind', e.kind, 'code', e.code, 'label', e.label,
-           'points', CASE WHEN e.flag IS NULL THEN e.points ELSE 0 END,
-           'source', e.source, 'from_year', e.from_year,
-           'pending', CASE WHEN e.flag = 'pending' THEN true END,
-           'dismissed', CASE WHEN e.flag = 'dismissed' THEN true END,
-           'blocked', CASE WHEN e.flag = 'blocked' THEN true END,
-           'exempted', CASE WHEN e.flag = 'exempted' THEN true END))
-         ORDER BY e.ord, e.code, e.source) AS entries
-FROM tally_entries e JOIN {cadre} c ON c.id = e.cadre_id
+       CAST(coalesce(sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points > 0), 0)
+            AS integer) AS positive,
+       CAST(coalesce(-sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points < 0), 0)
+            AS integer) AS negative,
+       {entries} AS entries
+FROM {entries_from} e JOIN {cadre} c ON c.id = e.cadre_id
 GROUP BY e.cadre_id, e.year, c.unit_id;
 """
 
+# (WHERE 1 = 1: SQLite reads ON CONFLICT after a bare FROM as a join's ON.)
 _SWAP = """
-DELETE FROM {ledger} l
-WHERE """ + _SCOPE.format(col="l.cadre_id") + " AND " + _YEAR.format(col="l.year") + """
+DELETE FROM {ledger} AS l
+WHERE {scope[l.cadre_id]} AND """ + _YEAR.format(col="l.year") + """
   AND NOT EXISTS (SELECT 1 FROM tally_rows n WHERE n.cadre_id = l.cadre_id AND n.year = l.year);
 INSERT INTO {ledger} AS l (cadre_id, year, unit_id, positive, negative, net, entries,
                            rules_version, tallied_at)
 SELECT n.cadre_id, n.year, n.unit_id, n.positive, n.negative, n.positive - n.negative, n.entries,
        %(rules_version)s, %(now)s
-FROM tally_rows n
+FROM tally_rows n WHERE 1 = 1
 ON CONFLICT (cadre_id, year) DO UPDATE
 SET unit_id = EXCLUDED.unit_id, positive = EXCLUDED.positive, negative = EXCLUDED.negative,
     net = EXCLUDED.net, entries = EXCLUDED.entries, rules_version = EXCLUDED.rules_version,
     tallied_at = EXCLUDED.tallied_at
 WHERE (l.unit_id, l.positive, l.negative, l.entries, l.rules_version)
-      IS DISTINCT FROM (EXCLUDED.unit_id, EXCLUDED.positive, EXCLUDED.negative,
-                        EXCLUDED.entries, EXCLUDED.rules_version);
+      {distinct} (EXCLUDED.unit_id, EXCLUDED.positive, EXCLUDED.negative,
+                  EXCLUDED.entries, EXCLUDED.rules_version);
 """
 
 _CHECKSUM = """
 SELECT count(*), coalesce(sum(positive), 0), coalesce(sum(negative), 0),
-       md5(coalesce(string_agg(cadre_id || ':' || year || ':' || positive || ':' || negative
-                               || ':' || entries::text, '|' ORDER BY cadre_id, year), ''))
-FROM {ledger} l
-WHERE """ + _SCOPE.format(col="l.cadre_id") + " AND " + _YEAR.format(col="l.year")
+       md5(coalesce({lines}, ''))
+FROM {lines_from} l
+WHERE {scope[l.cadre_id]} AND """ + _YEAR.format(col="l.year")
+
+_DROP = """
+DROP TABLE IF EXISTS {temp}.tally_rules;
+DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
+DROP TABLE IF EXISTS {temp}.tally_entries;
+DROP TABLE IF EXISTS {temp}.tally_rows;
+"""
 
 
-def _params(cadre_ids, year, rules) -> dict:
+def _sql(sql: str, fragments: dict) -> list[str]:
+    """The statements of sql. PostgreSQL (psycopg2) takes them in one round trip (its rowcount
+    is the last one's); SQLite one at a time."""
+    statements = [s for s in sql.format(**fragments).split(";\n") if s.strip()]
+    if connection.vendor == "postgresql":
+        return [";\n".join(statements)] if statements else []
+    return statements
+
+
+def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
+    """The statements' fragments (tables, the dialect's, the CASEs of the constants) and the
+    parameters of the scope."""
     from cadres.models import PostLevel
     from discipline.models import Sanction
     from fault_tolerance.models import Case
 
-    return {
-        "cadres": None if cadre_ids is None else list(cadre_ids), "year": year,
-        "rules": json.dumps(rules), "levels": list(PostLevel.values),
-        "protecting": sorted(str(s) for s in Case.PROTECTING_STATES),
-        "effect_months": json.dumps({str(k): v for k, v in Sanction.EFFECT_MONTHS.items()}),
+    tables = _tables()
+    fragments = {**tables, **{k: v.format(**tables) if isinstance(v, str) else v
+                              for k, v in _dialect().items()}}
+    levels = list(PostLevel.values)
+    level_rank, level_params = _case("c.post_level", "level",
+                                     {level: i for i, level in enumerate(levels)},
+                                     default=len(levels))
+    months, months_params = _case("s.kind", "effect",
+                                  {str(k): v for k, v in Sanction.EFFECT_MONTHS.items()})
+    protecting = sorted(str(s) for s in Case.PROTECTING_STATES)
+    fragments.update(level_rank=level_rank, effect_months=months,
+                     protecting=", ".join(f"%(protecting{i})s" for i in range(len(protecting))))
+    fragments["periods"] = _PERIODS.format(**fragments)
+    ops = connection.ops
+    params = {
+        "cadres": _array(cadre_ids), "year": year,
+        "year_start": None if year is None else ops.adapt_datefield_value(dt.date(year, 1, 1)),
+        "year_end": None if year is None else ops.adapt_datefield_value(dt.date(year + 1, 1, 1)),
+        "now": ops.adapt_datetimefield_value(timezone.now()),
+        **level_params, **months_params,
+        **{f"protecting{i}": state for i, state in enumerate(protecting)},
     }
+    return fragments, params
 
 
-def _run(cursor, sql: str, params: dict, tables: dict) -> None:
-    for statement in sql.format(**tables).split(";\n"):
-        if statement.strip():
-            cursor.execute(statement, params)
+def _run(cursor, sql: str, params: dict, fragments: dict) -> None:
+    for statement in _sql(sql, fragments):
+        cursor.execute(statement, params)
+
+
+def _insert_rules(cursor, rules: list[dict]) -> None:
+    """The current rules into tally_rules (and their sanction kinds into tally_rule_kinds): one
+    multi-row INSERT each."""
+    columns = ("id", "code", "kind", "label", "version", "needs_confirmation", "grade", "years",
+               "escalation", "points")
+    if rules:
+        rows = ", ".join("(" + ", ".join(["%s"] * len(columns)) + ")" for _ in rules)
+        cursor.execute(f"INSERT INTO tally_rules ({', '.join(columns)}) VALUES {rows}",
+                       [r[c] for r in rules for c in columns])
+    kinds = [(r["id"], str(kind)) for r in rules for kind in r["kinds"]]
+    if kinds:
+        cursor.execute("INSERT INTO tally_rule_kinds (rule_id, kind) VALUES "
+                       + ", ".join(["(%s, %s)"] * len(kinds)), [v for k in kinds for v in k])
+
+
+@contextlib.contextmanager
+def _serialised(cursor, job):
+    """Tallies one at a time, each staging from data committed after the previous one swapped.
+
+    PostgreSQL: a session advisory lock (a killed worker's connection drops it), with the job's
+    heartbeat while waiting; the steps are then short transactions of their own, and other
+    writers go on meanwhile. SQLite: the whole tally is one transaction, and the database's
+    transactions are IMMEDIATE (config.settings.base): its BEGIN takes the database's one write
+    lock, so another tally (or any writer) waits for the commit (busy timeout), the staging and
+    the swap read the same data, and readers (WAL) see the old ledger until the commit. The
+    steps' atomic blocks are savepoints inside it; the job's progress shows at the end."""
+    if connection.vendor == "sqlite":
+        with transaction.atomic():
+            yield
+        return
+    while True:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_TALLY_LOCK_KEY])
+        if cursor.fetchone()[0]:
+            break
+        if job is not None:
+            job.heartbeat()
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [_TALLY_LOCK_KEY])
 
 
 def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=None,
@@ -318,64 +499,55 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
     """Tally the ledger of the scope (every cadre, or cadre_ids; every year, or year) and
     replace its rows in one transaction (see the module's docstring). job: the Job whose
     attempt fences the swap and on which the run is audited. Returns the counts and the
-    checksum. PostgreSQL only."""
+    checksum. PostgreSQL or SQLite."""
     progress = progress or (lambda fraction: None)
     rules, rules_version = _current_rules()
-    tables = _tables()
-    params = _params(cadre_ids, year, rules)
+    if cadre_ids is not None:
+        cadre_ids = [int(i) for i in cadre_ids]
+    fragments, params = _fragments_and_params(cadre_ids, year)
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        # Serialise tallies: wait for another one's swap, with a heartbeat while waiting.
-        while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_TALLY_LOCK_KEY])
-            if cursor.fetchone()[0]:
-                break
+    with connection.cursor() as cursor, _serialised(cursor, job):
+        # Each step in its own (short) transaction: a failure rolls back only that step,
+        # and the progress between steps is seen at once.
+        with transaction.atomic():
+            _run(cursor, _CREATE, params, fragments)
+            _insert_rules(cursor, rules)
+        for index, statement in enumerate(_STAGE):
+            with transaction.atomic():
+                _run(cursor, statement, params, fragments)
+            progress(0.1 + 0.6 * (index + 1) / len(_STAGE))
+        with transaction.atomic():
             if job is not None:
-                job.heartbeat()
-            time.sleep(0.2)
-        try:
-            # Each step in its own (short) transaction: a failure rolls back only that step,
-            # and the progress between steps is seen at once.
-            with transaction.atomic():
-                _run(cursor, _CREATE, params, tables)
-            for index, statement in enumerate(_STAGE):
-                with transaction.atomic():
-                    cursor.execute(statement.format(**tables), params)
-                progress(0.1 + 0.6 * (index + 1) / len(_STAGE))
-            with transaction.atomic():
-                if job is not None:
-                    # The attempt fence: a run taken over or cancelled writes nothing.
-                    job.fenced_update(heartbeat_at=timezone.now())
-                _run(cursor, _PROPOSALS, params, tables)
-                proposals = cursor.rowcount
-                _run(cursor, _AGGREGATE, params, tables)
-                cursor.execute("SELECT count(*) FROM tally_entries")
-                entries = cursor.fetchone()[0]
-                params = {**params, "rules_version": rules_version, "now": timezone.now()}
-                _run(cursor, _SWAP, params, tables)
-                written = cursor.rowcount
-                cursor.execute(_CHECKSUM.format(**tables), params)
-                rows, positive, negative, checksum = cursor.fetchone()
-                result = {
-                    "rows": rows, "entries": entries, "written": written,
-                    "proposals_created": max(proposals, 0), "positive": int(positive),
-                    "negative": int(negative), "checksum": checksum,
-                    "rules_version": rules_version,
-                    "seconds": round(time.monotonic() - started, 3),
-                }
-                if job is not None:
-                    from core.audit import audit_run
+                # The attempt fence: a run taken over or cancelled writes nothing.
+                job.fenced_update(heartbeat_at=timezone.now())
+            _run(cursor, _PROPOSALS, params, fragments)
+            proposals = cursor.rowcount
+            _run(cursor, _AGGREGATE, params, fragments)
+            cursor.execute("SELECT count(*) FROM tally_entries")
+            entries = cursor.fetchone()[0]
+            params = {**params, "rules_version": rules_version}
+            _run(cursor, _SWAP, params, fragments)
+            written = cursor.rowcount
+            [checksum_sql] = _sql(_CHECKSUM, fragments)
+            cursor.execute(checksum_sql, params)
+            rows, positive, negative, checksum = cursor.fetchone()
+            result = {
+                "rows": rows, "entries": entries, "written": written,
+                "proposals_created": max(proposals, 0), "positive": int(positive),
+                "negative": int(negative), "checksum": checksum,
+                "rules_version": rules_version,
+                "seconds": round(time.monotonic() - started, 3),
+            }
+            if job is not None:
+                from core.audit import audit_run
 
-                    audit_run(obj=job, actor=actor, action="tally",
-                              inputs={"cadre_ids": None if cadre_ids is None
-                                      else len(cadre_ids), "year": year},
-                              rules_version=rules_version,
-                              counts={k: result[k] for k in ("rows", "entries", "written",
-                                                            "proposals_created")},
-                              checksum=checksum)
-            cursor.execute("DROP TABLE IF EXISTS pg_temp.tally_rules, pg_temp.tally_entries, "
-                           "pg_temp.tally_rows")
-        finally:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_TALLY_LOCK_KEY])
+                audit_run(obj=job, actor=actor, action="tally",
+                          inputs={"cadre_ids": None if cadre_ids is None
+                                  else len(cadre_ids), "year": year},
+                          rules_version=rules_version,
+                          counts={k: result[k] for k in ("rows", "entries", "written",
+                                                        "proposals_created")},
+                          checksum=checksum)
+        _run(cursor, _DROP, params, fragments)
     progress(1.0)
     return result

@@ -345,3 +345,41 @@ def test_a_finished_tally_shows_done_with_a_refresh(staff_client, tree, tally_ha
     body = staff_client.get(response["Location"]).content.decode()
     assert "刷新台账" in body and "100%" in body
 
+
+
+def test_after_a_real_tally_the_why_names_the_rule_its_parameters_the_record_and_the_proposal(
+        staff_client, staff_user, tree):
+    """The tally's own entries (not rows written by hand): "rule" the version applied, "record"
+    the record, "proposal" the pending proposal; the page resolves each and links the record."""
+    from assessments.models import AnnualAssessment
+    from incentives.services.ledger import tally
+
+    cadre = CadreFactory(unit=tree["street"], name="赵台账")
+    for year, grade in ((2022, "excellent"), (2023, "excellent"), (2024, "excellent"),
+                        (2025, "incompetent")):
+        AnnualAssessment.objects.create(cadre=cadre, unit=cadre.unit, year=year, grade=grade,
+                                        created_by=staff_user)
+    record = record_create(actor=staff_user, measure=Measure.objects.get(code="public_praise"),
+                           cadre=cadre, date=dt.date(2024, 6, 1), reason="抗洪抢险表现突出")
+    tally(cadre_ids=[cadre.pk])
+
+    streak = AccumulationRule.objects.get(code="excellent_three_years", is_current=True)
+    proposal = RuleProposal.objects.get(cadre=cadre, year=2025)
+    entries = {e["code"]: e for e in LedgerRow.objects.get(cadre=cadre, year=2024).entries}
+    assert entries["excellent_three_years"]["rule"] == streak.pk
+    assert entries["public_praise"]["record"] == record.pk
+    assert entries["public_praise"]["source"] == f"record:{record.pk}"  # API.md, unchanged
+    [pending] = LedgerRow.objects.get(cadre=cadre, year=2025).entries
+    assert pending["pending"] is True and pending["proposal"] == proposal.pk
+
+    response = staff_client.get(reverse("incentives:ledger-cadre", args=[cadre.pk]))
+    body = response.content.decode()
+    years = {y.year: y for y in response.context["years"]}
+    whys = {w.code: w for w in years[2024].whys}
+    assert whys["excellent_three_years"].rule == streak
+    assert "连续 3 个自然年度考核等次为“优秀”" in body and "excellent_three_years v1" in body
+    assert whys["public_praise"].record == record and "抗洪抢险表现突出" in body
+    link = reverse("incentives:record-detail", args=[record.pk])
+    assert whys["public_praise"].url == link and f'href="{link}"' in body
+    assert years[2025].pending[0].proposal == proposal
+    assert f"#proposal-{proposal.pk}" in body

@@ -53,3 +53,20 @@ def test_a_second_run_changes_nothing(demo_db):
     first, second, counts = demo_db
     assert "incentives.records" in first
     assert (IncentiveRecord.objects.count(), TimelyReward.objects.count()) == counts
+
+
+# ledger ----
+
+
+def test_the_demo_city_is_tallied_once_with_real_figures(demo_db):
+    from assessments.models import AnnualAssessment
+    from incentives.models import LedgerRow
+
+    first, second, _counts = demo_db
+    assert "incentives.ledger" in first and "incentives.ledger" not in second
+    assert LedgerRow.objects.filter(net__gt=0).exists()
+    # every excellent year has its row, its entries naming the rule they apply
+    for grade in AnnualAssessment.objects.filter(grade="excellent"):
+        row = LedgerRow.objects.get(cadre=grade.cadre_id, year=grade.year)
+        assert any(e.get("rule") and e["source"] == f"annual-assessment:{grade.pk}"
+                   for e in row.entries)

@@ -42,7 +42,9 @@ def test_excellent_gives_commendation(cadre, staff_user):
     assert (r.positive, r.negative, r.net) == (3, 0, 3)
     [entry] = r.entries
     assert entry == {"kind": "rule", "code": "excellent_commendation", "label": "年度考核优秀，给予嘉奖",
-                     "points": 3, "source": f"annual-assessment:{cadre.annual_assessments.get().pk}"}
+                     "points": 3, "source": f"annual-assessment:{cadre.annual_assessments.get().pk}",
+                     "rule": AccumulationRule.objects.get(code="excellent_commendation",
+                                                          is_current=True).pk}
 
 
 def test_three_excellent_years_in_a_row_give_third_class_merit(cadre, staff_user):
@@ -124,6 +126,10 @@ def test_team_grades_reach_the_principal_leaders_only(tree, staff_user):
     assert row(deputy, 2023) is None
 
 
+def current(code):
+    return AccumulationRule.objects.get(code=code, is_current=True).pk
+
+
 def test_a_sanction_period_blocks_positive_rule_outcomes(cadre, staff_user):
     grades(cadre, staff_user, y2023="excellent", y2025="excellent")
     s = sanction(cadre, staff_user, "demerit", dt.date(2023, 6, 1))  # until 2024-05-31
@@ -132,9 +138,10 @@ def test_a_sanction_period_blocks_positive_rule_outcomes(cadre, staff_user):
     assert r.positive == 0
     assert r.entries == [
         {"kind": "rule", "code": "excellent_commendation", "label": "年度考核优秀，给予嘉奖",
-         "points": 0, "blocked": True, "source": r.entries[0]["source"]},
+         "points": 0, "blocked": True, "source": r.entries[0]["source"],
+         "rule": current("excellent_commendation")},
         {"kind": "rule", "code": "sanction_blocks_positive", "label": "处分影响期内，不得给予正向激励",
-         "points": 0, "source": f"sanction:{s.pk}"},
+         "points": 0, "source": f"sanction:{s.pk}", "rule": current("sanction_blocks_positive")},
     ]
     assert row(cadre, 2025).positive == 3  # the period is over
 

@@ -205,3 +205,13 @@ def history_entries(context, obj, limit: int = HISTORY_LIMIT) -> dict:
             "changes": changes,
         })
     return {"entries": entries, "more": more}
+
+
+@register.inclusion_tag("includes/filter_bar.html", takes_context=True)
+def filter_bar(context, form, field_names: str, reset_url: str, label: str, extra_class: str = ""):
+    """A list page's filter form: the named fields of form, 查询 and 重置 (back to reset_url).
+
+        {% filter_bar form "q kind" reset_url label %}"""
+    return {"form": form, "fields": [form[name] for name in field_names.split()],
+            "reset_url": reset_url, "label": label, "extra_class": extra_class,
+            "request": context.get("request")}

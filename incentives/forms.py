@@ -10,8 +10,8 @@ from cadres.models import Cadre
 from cadres.selectors import cadre_list
 from core.forms import AutocompleteChoiceField, DateInput
 from core.models import Unit
-from core.scoping import unit_scope
 
+from . import permissions
 from .models import IncentiveRecord, Measure, RuleProposal, TimelyReward, UnfitSituation
 from .selectors.catalog import measure_list
 from .selectors.unfit import situation_list, unfit_measures
@@ -44,7 +44,7 @@ class _SubjectForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = cadre_list(user=user)
-        self.fields["unit"].queryset = unit_scope(user)
+        self.fields["unit"].queryset = permissions.visible_units(user)
 
     def clean(self):
         data = super().clean()
@@ -175,7 +175,7 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_scope(user).order_by("path")
+        self.fields["unit"].queryset = permissions.visible_units(user).order_by("path")
 
 
 class HonorBoardForm(forms.Form):

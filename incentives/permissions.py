@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from cadres.permissions import cadre_visible_q, can_see_cadre
 from core.models import Role
-from core.scoping import scope_q, unit_in_scope
+from core.scoping import scope_q, unit_in_scope, unit_scope
 
 WRITE_ROLES = (Role.STAFF, Role.ADMIN)
 
@@ -43,6 +43,11 @@ def cadre_row_visible_q(user, prefix: str = "cadre__") -> Q:
     if not _active(user):
         return Q(pk__in=[])
     return cadre_visible_q(user, prefix)
+
+
+def visible_units(user):
+    """The units the user may see and pick (their scope and all below it)."""
+    return unit_scope(user)
 
 
 def can_write(user) -> bool:

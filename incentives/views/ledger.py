@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import cadre_get
-from core.scoping import unit_scope
 from core.views import REFUSALS
 
 from .. import permissions
@@ -63,7 +62,7 @@ def _ledger_url(unit, year, **extra) -> str:
 def _ledger_form(request, data):
     """The unit and year asked for, or the user's top unit and the newest year."""
     if not data.get("unit") and not data.get("year"):
-        top = unit_scope(request.user).order_by("depth", "path").first()
+        top = permissions.visible_units(request.user).order_by("depth", "path").first()
         data = {"unit": top.pk if top else "", "year": ledger_pages.default_year(user=request.user)}
     return LedgerFilterForm(data, user=request.user)
 

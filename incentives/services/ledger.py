@@ -336,7 +336,9 @@ FROM ({periods}) p JOIN tally_entries b ON b.cadre_id = p.cadre_id AND b.flag = 
 """,
 ]
 
-# The decisions on the rules that need one, read by rule code (any version decided counts).
+# The decisions on the rules that need one, read by rule code (any version decided counts). A
+# pending proposal the tally no longer derives (its grade was changed on review) is withdrawn:
+# nobody can confirm a 降级 or a 辞退 that rests on nothing. A decided one stays as it is.
 _PROPOSALS = """
 UPDATE tally_entries AS e SET flag = CASE p.state WHEN 'confirmed' THEN 'confirmed'
                                                   WHEN 'dismissed' THEN 'dismissed' END
@@ -344,6 +346,13 @@ FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
 WHERE e.flag = 'pending' AND e.source LIKE 'annual-assessment:%%' AND pr.code = e.code
   AND p.cadre_id = e.cadre_id AND p.year = e.year AND p.state <> 'pending';
 DELETE FROM tally_entries WHERE flag = 'confirmed';
+DELETE FROM {proposal}
+WHERE state = 'pending' AND {scope[cadre_id]} AND """ + _YEAR.format(col="year") + """
+  AND NOT EXISTS (
+    SELECT 1 FROM tally_entries e JOIN {rule} pr ON pr.code = e.code
+    WHERE pr.id = {proposal}.rule_id AND e.flag = 'pending'
+      AND e.source LIKE 'annual-assessment:%%'
+      AND e.cadre_id = {proposal}.cadre_id AND e.year = {proposal}.year);
 INSERT INTO {proposal} (rule_id, cadre_id, year, state, reason, created_at)
 SELECT DISTINCT e.rule_id, e.cadre_id, e.year, 'pending', '', %(now)s
 FROM tally_entries e

@@ -202,3 +202,21 @@ def test_a_bottom_measure_is_pending_until_confirmed_then_recorded(tree, staff_u
     tally()
     r = row(head, 2024)
     assert ([e["kind"] for e in r.entries], r.negative) == (["record"], 5)
+
+
+def test_a_pending_proposal_is_withdrawn_when_its_grade_changes_and_a_decided_one_stays(
+        cadre, staff_user):
+    grades(cadre, staff_user, y2023="incompetent", y2024="incompetent")
+    tally()
+    dismissal = RuleProposal.objects.get(cadre=cadre, year=2024, rule__code="incompetent_two_years")
+    proposal_dismiss(actor=staff_user, proposal=RuleProposal.objects.get(
+        cadre=cadre, year=2023, rule__code="incompetent_demotion"), reason="复核后另行处理")
+    # The 2024 grade is changed on review (复核): its 降级 and 辞退 proposals rest on nothing now.
+    from assessments.models import AnnualAssessment
+
+    AnnualAssessment.objects.filter(cadre=cadre, year=2024).update(grade="competent")
+    tally()
+    assert not RuleProposal.objects.filter(pk=dismissal.pk).exists()
+    assert list(RuleProposal.objects.filter(cadre=cadre).values_list("year", "rule__code", "state")) == [
+        (2023, "incompetent_demotion", "dismissed")]
+    assert codes(cadre, 2024) == []

@@ -58,6 +58,12 @@ def can_write_unit(user, unit) -> bool:
     return can_write(user) and unit_in_scope(user, unit)
 
 
+def can_recompute_all(user) -> bool:
+    """A tally of every cadre's ledger: administrators; staff tally the cadres of a unit in
+    their scope (can_write_unit) or the cadres they name."""
+    return _active(user) and user.is_admin
+
+
 def can_edit_catalog(user) -> bool:
     """The measure catalog and the accumulation rules: administrators only."""
     return _active(user) and user.is_admin

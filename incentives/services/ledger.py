@@ -51,16 +51,32 @@ TALLY_JOB = "incentives.tally"
 _TALLY_LOCK_KEY = 0x1EDCE7A11
 
 
-def recompute_start(*, actor, cadre_ids: list[int] | None = None, year: int | None = None):
-    """Start a tally (all cadres, or those given; every year, or the one given) as a job and
-    return it (202 in the API; its page shows the progress). A tally of the same scope already
-    queued or running is returned instead. actor None: the system (beat, the receivers)."""
+def recompute_start(*, actor, cadre_ids: list[int] | None = None, year: int | None = None,
+                    unit=None):
+    """Start a tally (all cadres, those given, or those of unit and below; every year, or the
+    one given) as a job and return it (202 in the API; its page shows the progress). A tally of
+    the same scope already queued or running is returned instead. actor None: the system
+    (beat, the receivers). Raises PermissionDenied: a unit outside the actor's scope, or
+    everyone's ledger asked for by anyone but an administrator."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from cadres.models import Cadre
     from core.jobs import job_start
     from core.models import Job, Role
     from core.services import require_role
 
+    from .. import permissions
+
     if actor is not None:
         require_role(actor, Role.STAFF, Role.ADMIN)
+        if unit is not None and not permissions.can_write_unit(actor, unit):
+            raise PermissionDenied(_("只有管辖该单位的干部工作人员或管理员可以重新计算台账。"))
+        if unit is None and cadre_ids is None and not permissions.can_recompute_all(actor):
+            raise PermissionDenied(_("只有管理员可以重算全部台账，请指定单位或干部。"))
+    if unit is not None:
+        cadre_ids = list(Cadre.objects.filter(unit__path__startswith=unit.path)
+                         .values_list("pk", flat=True))
     if cadre_ids is not None:
         cadre_ids = sorted({int(i) for i in cadre_ids})
     scope = "all" if cadre_ids is None else ",".join(str(i) for i in cadre_ids)

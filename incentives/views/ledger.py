@@ -116,10 +116,11 @@ def ledger_recompute(request):
         messages.error(request, _("请选择您管辖范围内的单位和年度后再重新计算。"))
         return redirect("incentives:ledger")
     unit, year = form.cleaned_data["unit"], form.cleaned_data["year"]
-    if not permissions.can_write_unit(request.user, unit):
-        raise PermissionDenied(_("只有管辖该单位的干部工作人员或管理员可以重新计算台账。"))
+    # The unit's cadres and below, for whoever may write there (recompute_start decides).
     try:
-        job = recompute_start(actor=request.user, year=year)
+        job = recompute_start(actor=request.user, unit=unit, year=year)
+    except PermissionDenied:
+        raise
     except REFUSALS as exc:
         messages.error(request, _("未能开始重新计算：%(why)s") % {
             "why": " ".join(getattr(exc, "messages", None) or [str(exc)])})

@@ -302,6 +302,11 @@ def test_recompute_starts_a_tally_and_the_ledger_shows_its_progress(
     job = Job.objects.get(kind=TALLY_JOB)
     assert response.status_code == 302
     assert f"job={job.pk}" in response["Location"]
+    # The unit's cadres and those below it, nobody else's.
+    from cadres.models import Cadre
+
+    assert job.params["cadre_ids"] == sorted(
+        Cadre.objects.filter(unit__path__startswith=tree["district"].path).values_list("pk", flat=True))
     page = staff_client.get(response["Location"])
     body = page.content.decode()
     assert page.context["tally"].job == job and page.context["tally"].running
@@ -383,3 +388,14 @@ def test_after_a_real_tally_the_why_names_the_rule_its_parameters_the_record_and
     assert whys["public_praise"].url == link and f'href="{link}"' in body
     assert years[2025].pending[0].proposal == proposal
     assert f"#proposal-{proposal.pk}" in body
+
+
+def test_everyone_s_ledger_is_recomputed_by_administrators_only(staff_user, admin_user, tally_handler):
+    from django.core.exceptions import PermissionDenied
+
+    from incentives.services.ledger import recompute_start
+
+    with pytest.raises(PermissionDenied):
+        recompute_start(actor=staff_user, year=YEAR)
+    assert not Job.objects.filter(kind=TALLY_JOB).exists()
+    assert recompute_start(actor=admin_user, year=YEAR).params["cadre_ids"] is None

@@ -131,6 +131,8 @@ def test_a_list_post_uses_the_same_queries_for_ten_rows_and_two_hundred(tree, as
 def test_a_list_over_the_limit_is_413(tree, staff):
     answer = staff.post(URL, [{"cadre": 1, "year": 2025, "grade": "competent"}] * 5001, format="json")
     assert answer.status_code == 413
+    assert "5000" in answer.json()["detail"] or "5,000" in answer.json()["detail"], answer.json()
+    assert not AnnualAssessment.objects.exists()
 
 
 def test_quarterly_assessments_same_shape(tree, staff):

@@ -85,3 +85,7 @@ def test_a_review_date_in_the_future_is_refused(graded, as_user, staff_user):
     answer = as_user(staff_user).post(URL, {"assessment": graded.pk, "learned_on": tomorrow.isoformat(),
                                             "requested_on": tomorrow.isoformat()}, format="json")
     assert answer.status_code == 400
+    assert "今天" in str(answer.json()) or "晚于" in str(answer.json()), answer.json()
+    from assessments.models import AnnualReview
+
+    assert not AnnualReview.objects.exists()

@@ -114,3 +114,6 @@ def test_readers_may_not_write(as_user, tree, round_id):
     cadre = CadreFactory(unit=tree["street"])
     answer = reviewer.post("/api/v1/post-election-evaluations/", body(round_id, cadre=cadre.pk), format="json")
     assert answer.status_code == 403
+    from assessments.models import PostElectionEvaluation
+
+    assert not PostElectionEvaluation.objects.filter(cadre=cadre).exists()

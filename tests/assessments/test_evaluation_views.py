@@ -77,3 +77,5 @@ def test_outside_scope_is_404(client, setup, tree, admin_user):
     assert client.get(evaluations[0].get_absolute_url()).status_code == 404
     assert client.post(reverse("assessments:evaluation-shortlist", args=[evaluation_round.pk]),
                        {"evaluations": [str(evaluations[0].pk)]}).status_code == 404
+    evaluations[0].refresh_from_db()
+    assert evaluations[0].shortlisted_at is None

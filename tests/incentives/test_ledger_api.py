@@ -114,3 +114,4 @@ def test_an_out_of_scope_proposal_is_404(as_user, staff_user, tree):
     tally()
     pk = RuleProposal.objects.get(cadre=cadre).pk
     assert as_user(staff_user).post(f"/api/v1/rule-proposals/{pk}/confirm/").status_code == 404
+    assert RuleProposal.objects.get(pk=pk).state == RuleProposal.State.PENDING

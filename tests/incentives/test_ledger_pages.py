@@ -154,6 +154,8 @@ def test_the_export_of_a_unit_outside_the_scope_is_refused(staff_client, tree):
     response = staff_client.get(reverse("incentives:ledger-export"),
                                 {"unit": tree["other"].pk, "year": YEAR})
     assert response.status_code == 400
+    assert not response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "管辖范围" in response.content.decode()
 
 
 # A cadre's why ----------------------------------------------------------------------------------

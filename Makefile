@@ -39,7 +39,7 @@ install: $(STAMP)
 
 # System packages, installed through apt-get only when a check finds one missing:
 # a CJK font and pango for WeasyPrint's PDFs, Debian's chromium for the browser tests,
-# gettext for the message catalogs. SYSDEPS_STRICT=1 (make test) fails without chromium.
+# gettext for the message catalogs, poppler-utils (pdftotext, pdffonts) for the notices' PDF tests. SYSDEPS_STRICT=1 (make test) fails without chromium.
 # grep reads to the end (no -q): an early exit would kill the writer and, under pipefail,
 # turn a match into a failure.
 sysdeps:
@@ -49,6 +49,7 @@ sysdeps:
 	$(LDCONFIG) -p | grep 'libharfbuzz-subset.so.0' >/dev/null || missing+=(libharfbuzz-subset0); \
 	test -x /usr/bin/chromium || missing+=(chromium); \
 	command -v msgfmt >/dev/null || missing+=(gettext); \
+	command -v pdftotext >/dev/null && command -v pdffonts >/dev/null || missing+=(poppler-utils); \
 	if [ $${#missing[@]} -eq 0 ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "Installing system packages: $${missing[*]}"; \

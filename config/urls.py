@@ -13,6 +13,8 @@ from core.api_views import JobViewSet, OwnTokenViewSet, TokenView
 from discipline.api import ClarificationViewSet, SanctionViewSet
 from fault_tolerance.api import CaseViewSet, CorrectionViewSet
 from incentives.api import ROUTES as INCENTIVE_ROUTES
+from notices.api import ROUTES as NOTICE_ROUTES
+from notices.urls import public_urlpatterns as notice_public_urls
 
 router = DefaultRouter()
 router.register("users", CadreUserViewSet, basename="user")
@@ -25,7 +27,7 @@ router.register("tolerance-cases", CaseViewSet, basename="tolerance-case")
 router.register("corrections", CorrectionViewSet, basename="correction")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("sanctions", SanctionViewSet, basename="sanction")
-for _prefix, _viewset, _basename in [*ASSESSMENT_ROUTES, *INCENTIVE_ROUTES]:
+for _prefix, _viewset, _basename in [*ASSESSMENT_ROUTES, *INCENTIVE_ROUTES, *NOTICE_ROUTES]:
     router.register(_prefix, _viewset, basename=_basename)
 
 # A database that cannot answer is a 503 (JSON in the API, a Chinese page in the browser).
@@ -54,7 +56,9 @@ urlpatterns = [
     path("", include("fault_tolerance.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
+    path("notices/", include("notices.urls")),
     *assessment_public_urls,
+    *notice_public_urls,
     path("notifications/", include("core.notification_urls")),
 ]
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "assessments",
     "fault_tolerance",
     "incentives",
+    "notices",
 ]
 
 # The core.middleware versions of Django's session, CSRF, authentication and message
@@ -368,6 +369,31 @@ DANDANG = {
     "APPRAISAL_SCORES": [int(w) for w in os.environ.get(
         "DANDANG_APPRAISAL_SCORES", "100,80,60,0").split(",")],
     "BALLOT_RATE_LIMIT": os.environ.get("DANDANG_BALLOT_RATE_LIMIT", "60/m"),
+    # Notices (notices app). The address printed under each notice's QR code: the public
+    # verification page is PUBLIC_URL/verify/<code>/.
+    "PUBLIC_URL": os.environ.get("DANDANG_PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Document-number prefixes per kind (e.g. 历组通 gives 历组通〔2026〕12号), as
+    # "kind=prefix,…" in DANDANG_NOTICE_PREFIXES; "default" covers a kind not named.
+    "NOTICE_PREFIXES": {
+        "pre_appointment": "某组公", "tolerance_decision": "某组容", "clarification": "某组澄",
+        "commendation": "某组通", "default": "某组通",
+        **dict(item.split("=", 1) for item in os.environ.get(
+            "DANDANG_NOTICE_PREFIXES", "").split(",") if "=" in item),
+    },
+    # 版记's 印发机关 (empty: the issuing body), and where objections to a 任前公示 go.
+    "NOTICE_PRINTER": os.environ.get("DANDANG_NOTICE_PRINTER", ""),
+    "NOTICE_OBJECTIONS": {
+        "phone": os.environ.get("DANDANG_NOTICE_PHONE", "12380"),
+        "address": os.environ.get("DANDANG_NOTICE_ADDRESS", "某市委组织部干部监督科"),
+        "mail": os.environ.get("DANDANG_NOTICE_MAIL", "12380@example.gov.cn"),
+    },
+    # The issuing body's certificate (PKCS#12) and its passphrase: published PDFs are signed
+    # (PAdES) when it is set. README, "Signing notices".
+    "NOTICE_SIGNING_P12": os.environ.get("DANDANG_NOTICE_SIGNING_P12", ""),
+    "NOTICE_SIGNING_PASSPHRASE": os.environ.get("DANDANG_NOTICE_SIGNING_PASSPHRASE", ""),
+    # The public verification page: requests per client IP, and the largest PDF it checks.
+    "VERIFY_RATE_LIMIT": os.environ.get("DANDANG_VERIFY_RATE_LIMIT", "30/m"),
+    "VERIFY_MAX_UPLOAD": int(os.environ.get("DANDANG_VERIFY_MAX_UPLOAD", str(20 * 1024 * 1024))),
 }
 
 # The counters of django-ratelimit (the public ballot page). Django's own Redis cache where

@@ -215,3 +215,12 @@ def filter_bar(context, form, field_names: str, reset_url: str, label: str, extr
     return {"form": form, "fields": [form[name] for name in field_names.split()],
             "reset_url": reset_url, "label": label, "extra_class": extra_class,
             "request": context.get("request")}
+
+
+@register.simple_tag(takes_context=True)
+def related_links(context, obj) -> list[dict]:
+    """What apps above made of obj that the viewer may open (core.related):
+    {% related_links case as links %}."""
+    from core.related import related_links as links
+
+    return links(obj, context["request"].user)

@@ -1,0 +1,3 @@
+"""notices/: list, create, detail, PATCH (a draft only), publish/, pdf/, history/."""
+
+ROUTES: list = []

@@ -1,0 +1,1 @@
+"""Registrations of notices: jobs (the batch publication, services.batch)."""

@@ -1,0 +1,163 @@
+"""What a notice says, by kind: the sources read into plain data (`content`), checked for
+completeness. A draft's preview renders it afresh; publishing freezes it in Notice.content, and
+the PDF is rendered from that. The text is Chinese whatever the reader's language: a public
+notice is printed once, in the issuing body's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.workdays import CalendarNotCovered, nth_working_day
+
+from ..models import Notice
+
+Content = dict
+
+
+def gb_date(day: dt.date | None) -> str:
+    """A date as GB/T 9704-2012 writes it: Arabic numerals, the year in full, no leading zero
+    (2026年11月23日)."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def year_month(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月" if day else ""
+
+
+def issuer() -> dict:
+    """The issuing body and where objections go (settings, DANDANG)."""
+    conf = settings.DANDANG
+    return {"body": conf["ISSUING_BODY"], "printer": conf["NOTICE_PRINTER"] or conf["ISSUING_BODY"],
+            "objections": dict(conf["NOTICE_OBJECTIONS"])}
+
+
+def _current_appointment(cadre):
+    return (cadre.appointments.filter(end_date__isnull=True)
+            .order_by("-is_main", "-start_date", "-id").select_related("unit").first())
+
+
+def _pre_appointment(notice: Notice, *, today: dt.date, errors: dict) -> dict:
+    people = []
+    for entry in notice.entries.select_related("cadre__unit").order_by("position", "id"):
+        cadre = entry.cadre
+        current = _current_appointment(cadre)
+        people.append({
+            "cadre": cadre.pk, "name": cadre.name, "gender": cadre.get_gender_display(),
+            "birth": year_month(cadre.birth_date),
+            "education": cadre.get_education_display() if cadre.education else "",
+            "current_post": (f"{current.unit.name}{current.title}" if current
+                             else f"{cadre.unit.name}{cadre.position_title}"),
+            "since": year_month(current.start_date) if current else "",
+            "proposed_post": entry.proposed_post, "note": entry.note,
+            "exceptional_reason": entry.exceptional_reason,
+        })
+    if not people:
+        errors["entries"] = _("任前公示至少要有一名公示对象。")
+    period = {"start": "", "end": "", "days": notice.period_days}
+    if notice.period_start is None:
+        errors["period_start"] = _("请填写公示开始日期。")
+    elif notice.period_start < today:
+        errors["period_start"] = _("公示开始日期不能早于发布日期。")
+    else:
+        try:
+            end = nth_working_day(notice.period_start, notice.period_days)
+        except CalendarNotCovered as exc:
+            errors["period_start"] = _(
+                "公示期跨入%(year)s年，该年的节假日安排尚未录入；请管理员先录入国务院办公厅的放假通知，"
+                "公告上的日期必须准确。") % {"year": exc.year}
+        else:
+            period = {"start": gb_date(notice.period_start), "end": gb_date(end),
+                      "days": notice.period_days, "end_iso": end.isoformat()}
+    return {"people": people, "period": period}
+
+
+def _tolerance_decision(notice: Notice, *, errors: dict, **_kw) -> dict:
+    case = notice.case
+    if case is None:
+        errors["case"] = _("请选择已作出认定的容错事项。")
+        return {}
+    if case.state not in case.DECIDED_STATES or not case.outcome:
+        errors["case"] = _("该容错事项尚未作出认定，不能发布认定结果。")
+        return {}
+    decision = case.decisions.order_by("-round").first()
+    return {
+        "case": case.pk, "title": case.title, "field": case.get_field_display(),
+        "occurred_on": gb_date(case.occurred_on),
+        "subjects": [{"cadre": c.pk, "name": c.name, "unit": c.unit.name, "post": c.position_title}
+                     for c in case.subject_cadres.select_related("unit").order_by("name", "id")],
+        "units": [u.name for u in case.subject_units.order_by("path")],
+        "outcome": case.outcome, "outcome_label": case.get_outcome_display(),
+        "decided_on": gb_date(decision.decided_at.date() if decision else case.decided_on),
+        "round": case.round,
+    }
+
+
+def _clarification(notice: Notice, *, errors: dict, **_kw) -> dict:
+    item = notice.clarification
+    if item is None:
+        errors["clarification"] = _("请选择澄清正名事项。")
+        return {}
+    cadre = item.cadre
+    return {"clarification": item.pk, "cadre": cadre.pk, "name": cadre.name,
+            "unit": cadre.unit.name, "post": cadre.position_title,
+            "report_summary": item.report_summary, "finding": item.finding,
+            "clarified_on": gb_date(item.clarified_on)}
+
+
+def _commendation(notice: Notice, *, errors: dict, **_kw) -> dict:
+    people, teams = [], []
+    records = (notice.records.select_related("cadre__unit", "unit", "measure")
+               .order_by("date", "id")) if notice.pk else []
+    for record in records:
+        if record.measure.direction != record.measure.Direction.POSITIVE:
+            errors["records"] = _("通报表扬只能列入正向激励记录。")
+        row = {"record": record.pk, "measure": record.measure.name, "reason": record.reason,
+               "date": gb_date(record.date), "document_number": record.document_number}
+        if record.cadre_id:
+            people.append({**row, "cadre": record.cadre_id, "name": record.cadre.name,
+                           "unit": record.cadre.unit.name, "post": record.cadre.position_title})
+        else:
+            teams.append({**row, "unit_id": record.unit_id, "name": record.unit.name})
+    if not people and not teams:
+        errors.setdefault("records", _("通报表扬至少要列入一条奖励记录。"))
+    return {"people": people, "teams": teams}
+
+
+BUILDERS = {
+    Notice.Kind.PRE_APPOINTMENT: _pre_appointment,
+    Notice.Kind.TOLERANCE_DECISION: _tolerance_decision,
+    Notice.Kind.CLARIFICATION: _clarification,
+    Notice.Kind.COMMENDATION: _commendation,
+}
+
+
+def build_content(notice: Notice, *, today: dt.date, strict: bool = True) -> Content:
+    """The notice's printed content as of today. strict: raise ValidationError naming every
+    missing or wrong part (publishing); otherwise return what there is (a draft's preview)."""
+    errors: dict[str, str] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        if not notice.title.strip():
+            errors["title"] = _("请填写标题。")
+        body = BUILDERS[notice.kind](notice, today=today, errors=errors)
+        content = {
+            "kind": notice.kind, "kind_label": notice.get_kind_display(), "title": notice.title,
+            "preamble": notice.preamble, "closing": notice.closing, "cc": notice.cc,
+            "issuer": issuer(), **body,
+        }
+    if strict and errors:
+        raise ValidationError(errors)
+    return content
+
+
+def subject_ids(notice: Notice, content: Content) -> set[int]:
+    """The cadres a notice names, read from its content."""
+    ids = {p["cadre"] for p in content.get("people", []) if p.get("cadre")}
+    ids |= {s["cadre"] for s in content.get("subjects", [])}
+    if content.get("cadre"):
+        ids.add(content["cadre"])
+    return ids

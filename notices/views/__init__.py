@@ -1,0 +1,1 @@
+"""Pages of notices: one module per part (drafts, batch, verify)."""

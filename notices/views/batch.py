@@ -1,0 +1,7 @@
+"""Pages of notices: batch."""
+
+from django.http import Http404
+
+
+def batch_publish_view(request):
+    raise Http404

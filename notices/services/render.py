@@ -35,6 +35,7 @@ def render_pdf(html: str) -> bytes:
 
 
 def sign_pdf(data: bytes) -> tuple[bytes, bool]:
-    """The PDF signed with the configured certificate, and whether it was (no certificate
-    configured: unchanged, False)."""
-    return data, False
+    """The PDF signed with the configured certificate, and whether it was (notices.signing)."""
+    from ..signing import sign_pdf as sign
+
+    return sign(data)

@@ -150,6 +150,23 @@ def test_a_word_file_renamed_to_xlsx_is_refused(staff_api, tree):
     assert "不是 Excel" in answer.json()["file"][0]
 
 
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(staff_api, tree):
+    """A sheet of a few hundred KiB whose parts would unpack to over 200 MB: refused by the
+    sizes its directory declares, and nothing is read."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "spreadsheetml.sheet.main")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (201 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    answer = post(staff_api, out.getvalue())
+    assert answer.status_code == 400, answer.content
+    assert "解压后过大" in answer.json()["file"][0]
+    assert not AnnualAssessment.objects.exists()
+
+
 def test_a_12_mb_file_is_413(staff_api, tree):
     answer = post(staff_api, b"PK\x03\x04" + b"\0" * (12 * 1024 * 1024))
     assert answer.status_code == 413

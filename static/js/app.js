@@ -124,3 +124,38 @@ document.documentElement.classList.add("js");
   // Content htmx swaps in (fragments, inline forms) gets the same behaviour.
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();
+
+/* One bar chart, as the pages draw them (the grade distribution, the ledger's): Apache ECharts,
+ * vendored under static/vendor/echarts/, loaded by the page that draws. The tooltip is drawn on
+ * the canvas (renderMode "richText"): ECharts' HTML tooltip writes style="" attributes, which
+ * the CSP refuses. The chart follows its container (ResizeObserver: a turned phone, a folded
+ * menu), so it never widens a phone's page.
+ *   bars: [{label, value, color}]; options: {name, axisName, left, barMaxWidth}. */
+window.dandangBarChart = function (el, bars, options) {
+  "use strict";
+  if (!window.echarts || !el) return null;
+  options = options || {};
+  var chart = window.echarts.init(el, null, { renderer: "canvas" });
+  chart.setOption({
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { trigger: "axis", renderMode: "richText" },
+    grid: { left: options.left || 16, right: 16, top: 24, bottom: 32, containLabel: true },
+    xAxis: { type: "category", name: options.axisName || "", nameLocation: "middle", nameGap: 28,
+             data: bars.map(function (b) { return b.label; }) },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{
+      name: options.name || "",
+      type: "bar",
+      barMaxWidth: options.barMaxWidth || 48,
+      label: { show: true, position: "top" },
+      data: bars.map(function (b) { return { value: b.value, itemStyle: { color: b.color } }; })
+    }]
+  });
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { chart.resize(); }).observe(el);
+  } else {
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  return chart;
+};

@@ -5,10 +5,8 @@
  *   ([data-grade-counter] data-cap, data-elsewhere = 优秀 counted outside the grid), marks the
  *   rows changed since the last save, and shows the 评语 box only where the grade is 不定等次
  *   (data-not-graded) or a comment is already written.
- * - [data-grade-chart="<json_script id>"]: a bar chart of the counts per grade (Apache
- *   ECharts, vendored under static/vendor/echarts/). The tooltip is drawn on the canvas
- *   (renderMode "richText"): ECharts' HTML tooltip writes style="" attributes, which the CSP
- *   refuses.
+ * - [data-grade-chart="<json_script id>"]: a bar chart of the counts per grade (app.js's
+ *   dandangBarChart).
  */
 (function () {
   "use strict";
@@ -49,36 +47,15 @@
   }
 
   function setupChart(el) {
-    if (!window.echarts) return;
     var source = document.getElementById(el.dataset.gradeChart);
     if (!source) return;
     var data = JSON.parse(source.textContent);
-    var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption({
-      aria: { enabled: true },
-      animation: false,
-      tooltip: { trigger: "axis", renderMode: "richText" },
-      grid: { left: 40, right: 16, top: 24, bottom: 32, containLabel: true },
-      xAxis: { type: "category", data: data.grades.map(function (g) { return g.label; }) },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [{
-        name: data.count_label,
-        type: "bar",
-        barMaxWidth: 56,
-        label: { show: true, position: "top" },
-        data: data.grades.map(function (g, i) {
-          // 优秀 over the cap shows in the brand red, the other grades in grey-blue.
-          var over = g.value === "excellent" && data.excellent > data.cap;
-          return { value: g.count, itemStyle: { color: i === 0 ? (over ? "#b42318" : "#9b1c1c") : "#5b7083" } };
-        })
-      }]
-    });
-    // Follow the container (a turned phone, a folded menu), not only the window.
-    if (window.ResizeObserver) {
-      new ResizeObserver(function () { chart.resize(); }).observe(el);
-    } else {
-      window.addEventListener("resize", function () { chart.resize(); });
-    }
+    window.dandangBarChart(el, data.grades.map(function (g, i) {
+      // 优秀 over the cap shows in the brand red, the other grades in grey-blue.
+      var over = g.value === "excellent" && data.excellent > data.cap;
+      return { label: g.label, value: g.count,
+               color: i === 0 ? (over ? "#b42318" : "#9b1c1c") : "#5b7083" };
+    }), { name: data.count_label, left: 40, barMaxWidth: 56 });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -166,10 +166,11 @@ _ENTRY_PAIRS = """
 # An entry of a ledger row as JSON text, built by concatenation (PostgreSQL): the same keys
 # as _ENTRY_PAIRS without their nulls, and cheaper than jsonb_build_object and
 # jsonb_strip_nulls. A row's entries stay text until written, and only a changed row is
-# written: the rest are compared by the digest of that text. The flags exclude each other.
+# written: the rest are compared by the digest of that text. The flags exclude each other; a
+# source is the tally's own "<kind>:<id>" and needs no escaping.
 _ENTRY_TEXT = """'{{"kind":"' || e.kind || '","code":' || to_json(e.code) || ',"label":'
   || to_json(e.label) || ',"points":' || CASE WHEN e.flag IS NULL THEN e.points ELSE 0 END
-  || ',"source":' || to_json(e.source) || coalesce(',"from_year":' || e.from_year, '')
+  || ',"source":"' || e.source || '"' || coalesce(',"from_year":' || e.from_year, '')
   || coalesce(',"record":' || e.record_id, '') || coalesce(',"rule":' || e.rule_id, '')
   || coalesce(',"proposal":' || e.proposal_id, '')
   || CASE e.flag WHEN 'pending' THEN ',"pending":true' WHEN 'dismissed' THEN ',"dismissed":true'
@@ -184,8 +185,8 @@ _DIALECTS = {
     "postgresql": {
         "temp": "pg_temp",
         # %(cadres)s: a bigint[] (or NULL: every cadre).
-        "all_cadres": "%(cadres)s::bigint[] IS NULL",
-        "scope": _Fragment("(%(cadres)s::bigint[] IS NULL OR {0} = ANY(%(cadres)s::bigint[]))"),
+        # A scope of cadres (for every cadre, _fragments_and_params writes TRUE instead).
+        "scope": _Fragment("{0} = ANY(%(cadres)s::bigint[])"),
         "year_of": _Fragment("extract(year FROM {0})::int"),
         # The year of the last day of a period of {1} months from {0}.
         "end_year": _Fragment("extract(year FROM ({0} + make_interval(months => {1}))::date - 1)::int"),
@@ -201,8 +202,7 @@ _DIALECTS = {
     # before SQLite 3.44.
     "sqlite": {
         "temp": "temp",
-        "all_cadres": "%(cadres)s IS NULL",
-        "scope": _Fragment("(%(cadres)s IS NULL OR {0} IN (SELECT value FROM json_each(%(cadres)s)))"),
+        "scope": _Fragment("{0} IN (SELECT value FROM json_each(%(cadres)s))"),
         "year_of": _Fragment("CAST(strftime('%%Y', {0}) AS integer)"),
         "end_year": _Fragment("CAST(strftime('%%Y', date({0}, '+' || {1} || ' months', '-1 day'))"
                               " AS integer)"),
@@ -316,8 +316,7 @@ FROM {team} t
 JOIN tally_rules r ON r.kind = 'team_grade' AND t.grade = r.grade
 JOIN (
   SELECT c.id, c.unit_id, rank() OVER (PARTITION BY c.unit_id ORDER BY {level_rank}) AS rk
-  FROM {cadre} c WHERE c.status = 'active' AND ({all_cadres} OR c.unit_id IN (
-    SELECT s.unit_id FROM {cadre} s WHERE {scope[s.id]}))
+  FROM {cadre} c WHERE c.status = 'active' AND {scope_units}
 ) l ON l.unit_id = t.unit_id AND l.rk = 1
 WHERE {scope[l.id]} AND """ + _YEAR.format(col="t.year"),
     # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending
@@ -488,6 +487,14 @@ def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
     protecting = sorted(str(s) for s in Case.PROTECTING_STATES)
     fragments.update(level_rank=level_rank, effect_months=months,
                      protecting=", ".join(f"%(protecting{i})s" for i in range(len(protecting))))
+    if cadre_ids is None:
+        # Every cadre: the scope is written out as TRUE rather than "NULL or …", so the planner
+        # sees each statement's real shape (a subquery under an OR is never made a join: one
+        # cadre's team leaders were a scan of every cadre).
+        fragments.update(scope=_Fragment("TRUE"), scope_units="TRUE")
+    else:  # the units of the scope's cadres (their principal leaders are ranked)
+        fragments["scope_units"] = (f"c.unit_id IN (SELECT s.unit_id FROM {tables['cadre']} s"
+                                    f" WHERE {fragments['scope']['s.id']})")
     fragments["periods"] = _PERIODS.format(**fragments)
     ops = connection.ops
     params = {

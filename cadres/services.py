@@ -15,7 +15,7 @@ from core.services import apply_fields, require_role, require_unit_in_scope, val
 
 from . import idnumber, selectors
 from .models import Appointment, Cadre, Unit
-from .signals import appointment_created
+from .signals import appointment_created, unit_moved
 
 UNIT_FIELDS = ("name", "code", "parent", "kind", "category")
 CADRE_FIELDS = tuple(f for f in Cadre.AUDITED)
@@ -86,6 +86,8 @@ def unit_update(*, unit: Unit, actor, **fields) -> Unit:
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_shift,
         )
+        if unit.path != old_path:
+            unit_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=unit.path)
     audit_record(
         obj=unit, actor=actor, action="update", changes=diff(before, snapshot(unit, Unit.AUDITED))
     )

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # `appointment`, `actor` and `sanction` (the sanction a re-use follows, when the caller named
 # one). discipline links a re-use (重新使用) to its sanction here.
 appointment_created = Signal()
+
+# Sent by services.unit_update inside its transaction when a unit moves under another parent,
+# after the subtree's paths are rewritten, with `unit`, `old_path` and `new_path` (every path
+# that started with old_path now starts with new_path). incentives re-paths its ledger rows.
+unit_moved = Signal()

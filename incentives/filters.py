@@ -63,11 +63,17 @@ class _YearFilter(django_filters.NumberFilter):
 
 
 def _ledger_unit_subtree(queryset, name, value):
-    """Rows of cadres tallied in the given unit or below it."""
+    """Rows of cadres tallied in the given unit or below it: the unit's path is read first, so
+    the rows are one range of the (year, unit_path) index (a path in a subquery is no prefix
+    the planner can use)."""
     if value in (None, ""):
         return queryset
-    path = Subquery(Unit.objects.filter(pk=getattr(value, "pk", value)).values("path")[:1])
-    return queryset.filter(unit__path__startswith=path)
+    path = getattr(value, "path", None)
+    if path is None:
+        path = Unit.objects.filter(pk=value).values_list("path", flat=True).first()
+    if not path:
+        return queryset.none()
+    return queryset.filter(unit_path__startswith=path)
 
 
 class LedgerFilter(django_filters.FilterSet):

@@ -8,10 +8,25 @@ from django.dispatch import receiver  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from assessments.signals import grades_saved, team_grades_saved, team_measure_confirmed  # noqa: E402
+from cadres.signals import unit_moved  # noqa: E402
 from discipline.signals import sanction_saved  # noqa: E402
 from fault_tolerance.signals import case_decided  # noqa: E402
 
 from .signals import sources_changed  # noqa: E402
+
+
+@receiver(unit_moved, dispatch_uid="incentives.ledger.unit_moved")
+def repath_ledger(sender, *, old_path, new_path, **kwargs) -> None:
+    """A unit moved under another parent: the ledger rows tallied in it or below it take the
+    new path (one UPDATE, in the move's transaction), so a subtree's rows stay one prefix of
+    unit_path. The next tally writes the same paths from the units."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    from .models import LedgerRow
+
+    LedgerRow.objects.filter(unit_path__startswith=old_path).update(
+        unit_path=Concat(Value(new_path), Substr("unit_path", len(old_path) + 1)))
 
 
 @receiver(sources_changed, dispatch_uid="incentives.ledger.sources_changed")

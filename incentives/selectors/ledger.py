@@ -16,7 +16,7 @@ def ledger_list(*, user, year: int | None = None, unit=None, cadre=None) -> Quer
     if year is not None:
         qs = qs.filter(year=year)
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        qs = qs.filter(unit_path__startswith=unit.path)
     if cadre is not None:
         qs = qs.filter(cadre=cadre)
     return qs.order_by("-year", "-net", "cadre_id")

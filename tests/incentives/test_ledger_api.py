@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from core.models import Job, Role
-from incentives.models import RuleProposal
+from incentives.models import LedgerRow, RuleProposal
 from incentives.services.ledger import tally
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 
@@ -115,3 +115,40 @@ def test_an_out_of_scope_proposal_is_404(as_user, staff_user, tree):
     pk = RuleProposal.objects.get(cadre=cadre).pk
     assert as_user(staff_user).post(f"/api/v1/rule-proposals/{pk}/confirm/").status_code == 404
     assert RuleProposal.objects.get(pk=pk).state == RuleProposal.State.PENDING
+
+
+# The subtree by the rows' unit_path (a unit moved; a path the tally puts right) ----
+
+
+def _subtree(api, unit):
+    body = api.get("/api/v1/ledger/", {"year": 2024, "unit_tree": unit.pk}).json()
+    return sorted(r["cadre"] for r in body["results"])
+
+
+def test_a_moved_unit_takes_its_ledger_rows_to_its_new_parent(as_user, admin_user, ledger, tree):
+    from cadres.services import unit_update
+
+    api = as_user(admin_user)
+    street = sorted(c.pk for c in ledger["street"])
+    assert _subtree(api, tree["city"]) == street
+    unit_update(unit=tree["district"], actor=admin_user, parent=tree["other"])
+    tree["street"].refresh_from_db()
+    # The rows moved with the unit, in the move's transaction, before any tally.
+    assert _subtree(api, tree["city"]) == []
+    assert _subtree(api, tree["other"]) == sorted([*street, ledger["away"].pk])
+    assert _subtree(api, tree["street"]) == street
+    assert {r.unit_path for r in LedgerRow.objects.filter(unit=tree["street"])} == {
+        tree["street"].path}
+    assert tally()["written"] == 0  # the tally derives the same paths from the units
+
+
+def test_the_tally_puts_a_wrong_unit_path_right(as_user, admin_user, ledger, tree):
+    LedgerRow.objects.filter(unit=tree["street"]).update(unit_path="/0/")
+    assert _subtree(as_user(admin_user), tree["street"]) == []
+    assert tally()["written"] == 3
+    assert _subtree(as_user(admin_user), tree["street"]) == sorted(c.pk for c in ledger["street"])
+
+
+def test_an_unknown_unit_lists_nothing(as_user, admin_user, ledger):
+    body = as_user(admin_user).get("/api/v1/ledger/", {"unit_tree": 999999}).json()
+    assert body["count"] == 0 and body["results"] == []

@@ -15,5 +15,23 @@ def tally_job(job, progress) -> dict:
     the swap is one transaction fenced on the job's attempt."""
     params = job.params or {}
     progress(0.05)
-    return tally(cadre_ids=params.get("cadre_ids"), year=params.get("year"), job=job,
-                 progress=progress, actor=job.created_by)
+    result = tally(cadre_ids=params.get("cadre_ids"), year=params.get("year"), job=job,
+                   progress=progress, actor=job.created_by)
+    if params.get("cadre_ids") is None:
+        _vacuum_ledger()
+    return result
+
+
+def _vacuum_ledger() -> None:
+    """After a full tally rewrote the ledger, VACUUM (ANALYZE) it on PostgreSQL: the ledger
+    API's count is an index-only scan only over a vacuumed table (docs/PERFORMANCE.md), and
+    autovacuum may come late, or be off. Outside a transaction only (VACUUM cannot run in
+    one); a test's wrapping transaction skips it."""
+    from django.db import connection
+
+    from .models import LedgerRow
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'VACUUM (ANALYZE) "{LedgerRow._meta.db_table}"')

@@ -34,18 +34,49 @@ def demo_path() -> Path:
     return Path(settings.BASE_DIR) / "var" / DEMO_FILENAME
 
 
+# Room for the CMS signature container (certificate, signed attributes, an RSA-4096 signature
+# fit in well under half of it): reserved up front, pyHanko need not sign once more to measure.
+SIGNATURE_BYTES = 16384
+
+
+def _kept_key_signer_class():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeptKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner, the private key parsed once: SimpleSigner.sign_raw loads it
+        from DER for every signature, and cryptography's check of an RSA key takes ~90 ms."""
+
+        _key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            if self._key is None:
+                self._key = serialization.load_der_private_key(self.signing_key.dump(),
+                                                               password=None)
+            return self._key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return KeptKeySigner
+
+
 @functools.lru_cache(maxsize=4)
 def _load_signer(path: str, passphrase: str, mtime: float):
     from pyhanko.sign import signers
 
     try:
-        signer = signers.SimpleSigner.load_pkcs12(
+        loaded = signers.SimpleSigner.load_pkcs12(
             pfx_file=path, passphrase=passphrase.encode() if passphrase else None)
     except (OSError, ValueError) as exc:
         raise SigningError(f"{path}: {exc}") from exc
-    if signer is None:  # pyHanko logs the reason and returns None
+    if loaded is None:  # pyHanko logs the reason and returns None
         raise SigningError(f"{path}: cannot read the PKCS#12 file (wrong passphrase?)")
-    return signer
+    return _kept_key_signer_class()(signing_cert=loaded.signing_cert,
+                                    signing_key=loaded.signing_key,
+                                    cert_registry=loaded.cert_registry)
 
 
 def configured_signer():
@@ -77,7 +108,7 @@ def sign_pdf(data: bytes) -> tuple[bytes, bool]:
         field_name="Signature", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason="公告发布", location=body, name=body)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer)
+    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
     return out.getvalue(), True
 
 

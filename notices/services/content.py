@@ -86,7 +86,8 @@ def _tolerance_decision(notice: Notice, *, errors: dict, **_kw) -> dict:
         return {}
     decision = case.decisions.order_by("-round").first()
     return {
-        "case": case.pk, "title": case.title, "field": case.get_field_display(),
+        # case_title, not title: the notice's own title is content["title"].
+        "case": case.pk, "case_title": case.title, "field": case.get_field_display(),
         "occurred_on": gb_date(case.occurred_on),
         "subjects": [{"cadre": c.pk, "name": c.name, "unit": c.unit.name, "post": c.position_title}
                      for c in case.subject_cadres.select_related("unit").order_by("name", "id")],

@@ -41,7 +41,8 @@ def batch_publish_view(request):
             messages.error(request, _("未能开始批量发布：%(why)s") % {
                 "why": " ".join(getattr(exc, "messages", None) or [str(exc)])})
             return redirect("notices:batch")
-        messages.success(request, _("已开始批量发布，下方显示进度；完成后可下载全部 PDF 的压缩包。"))
+        messages.success(request,
+                         _("已开始批量发布，下方显示进度；完成后可下载全部 PDF 的压缩包。"))
         return redirect(reverse("notices:batch") + f"?job={job.pk}")
     job = None
     if request.GET.get("job"):

@@ -28,8 +28,9 @@ class CodeForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    file = forms.FileField(label=_("公告 PDF 文件"), required=True,
-                           widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
+    file = forms.FileField(
+        label=_("公告 PDF 文件"), required=True,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
 
 
 def _public(response):

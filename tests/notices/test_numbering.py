@@ -70,5 +70,7 @@ def test_a_failed_publication_gives_its_number_back(staff_user, tree, cadre_in_s
         assert not NoticeSequence.objects.filter(last__gt=0).exists()
 
         monkeypatch.setattr(publish_module, "render_pdf", real_render)
-        assert notice_publish(actor=staff_user, notice=second).document_number == "某组公〔2025〕1号"
-        assert notice_publish(actor=staff_user, notice=first).document_number == "某组公〔2025〕2号"
+        second = notice_publish(actor=staff_user, notice=second)
+        first = notice_publish(actor=staff_user, notice=first)
+    assert second.document_number == "某组公〔2025〕1号"
+    assert first.document_number == "某组公〔2025〕2号"

@@ -13,8 +13,10 @@ is reported in the result with its message; the others are published."""
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import zipfile
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -29,7 +31,11 @@ from ..models import Notice, NoticePdf
 from .publish import notice_publish
 
 BATCH_JOB = "notices.publish_batch"
-MAX_BATCH = 5000
+# A full garbage collection every this many notices (see _collecting).
+COLLECT_EVERY = 10
+# One task: at the ~0.3–0.7 s a notice takes on a shared machine, 2,000 stay well inside
+# CELERY_TASK_SOFT_TIME_LIMIT (an hour).
+MAX_BATCH = 2000
 
 
 def _label(notice: Notice) -> str:
@@ -78,13 +84,37 @@ def zip_name(notice: Notice) -> str:
     return name.replace("/", "_").replace("\\", "_") + ".pdf"
 
 
+@contextmanager
+def _collecting():
+    """Bound the memory of a long loop of renderings. A WeasyPrint document is a web of
+    reference cycles (boxes, fonts, pages), each rendering ~10 MB of CJK text and fonts, that
+    only a full collection frees; in a worker holding all of Django the full collections are
+    rare, and a 1,000-notice batch grew its worker to 4 GB before one came
+    (docs/PERFORMANCE.md, "Notices: batch"). What lives now is frozen out of the collector
+    (gc.freeze), so the periodic full collection only walks the loop's own garbage."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.collect()
+
+
 def publish_batch(*, job, actor, ids, progress) -> dict:
     """Publish the drafts among ids (each in its own transaction), skip those already
     published, and attach the zip of every published PDF of the batch. Returns the counts and
     the failures ({id, title, error})."""
+    with _collecting():
+        return _publish_batch(job=job, actor=actor, ids=ids, progress=progress)
+
+
+def _publish_batch(*, job, actor, ids, progress) -> dict:
     total = len(ids) or 1
     published, skipped, failed = [], [], []
     for done, pk in enumerate(ids, start=1):
+        if done % COLLECT_EVERY == 0:
+            gc.collect()
         notice = Notice.objects.filter(pk=pk).first()
         if notice is None:
             failed.append({"id": pk, "title": "", "error": _("公告不存在。")})

@@ -158,3 +158,52 @@ def test_the_page_starts_a_batch_and_shows_its_progress_and_zip(client, staff_us
     assert refused.status_code == 302
     assert Job.objects.filter(kind=BATCH_JOB).count() == 1
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_from_another_connection_while_the_job_runs(staff_user, tree,
+                                                                         monkeypatch):
+    """The job runs in a thread (its own connection); this connection reads its progress after
+    the first notice, while the second waits for the reader."""
+    import threading
+
+    from django.db import connections
+
+    from notices.services import batch as batch_module
+
+    read = threading.Event()
+    real_publish = batch_module.notice_publish
+    calls = []
+
+    def publish_then_wait(**kwargs):
+        calls.append(kwargs["notice"].pk)
+        if len(calls) == 2:
+            assert read.wait(timeout=60), "the reader never saw the progress"
+        return real_publish(**kwargs)
+
+    monkeypatch.setattr(batch_module, "notice_publish", publish_then_wait)
+    # The thread below is the worker: the eager broker must not run the job on commit.
+    monkeypatch.setattr("core.jobs.job_enqueue", lambda **kwargs: True)
+    with at(MONDAY):
+        drafts = _drafts(staff_user, tree, 3)
+        job = batch_start(actor=staff_user, ids=[d.pk for d in drafts])
+
+        def run():
+            try:
+                job_run(job_id=job.pk)
+            finally:
+                connections.close_all()
+
+        runner = threading.Thread(target=run)
+        runner.start()
+        seen = 0.0
+        for _ in range(600):  # waits for a condition, not for time: each read is a query
+            seen = Job.objects.filter(pk=job.pk).values_list("progress", flat=True).get()
+            if seen > 0:
+                break
+            runner.join(timeout=0.1)
+        read.set()
+        runner.join(timeout=120)
+    assert 0 < seen < 1
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.result["published"] == 3

@@ -78,6 +78,8 @@ def verify_index(request):
             return _public(render(request, "notices/verify_unknown.html", {"code": code},
                                   status=404))
         return _public(redirect("notices-verify", code=code))
+    if request.method == "GET" and code_form.is_bound and not code_form.is_valid():
+        status = 400
     if request.method == "POST":
         status, result = _check(request, file_form)
     context = {"code_form": code_form, "file_form": file_form, "result": result,

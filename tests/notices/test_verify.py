@@ -68,6 +68,8 @@ def test_an_unknown_code_is_a_404_page(client_ip, published):
     assert "未找到该公告" in response.content.decode()
     by_form = client_ip.get(reverse("notices-verify-index"), {"code": "ABCDEFGHJKMN"})
     assert by_form.status_code == 404
+    too_long = client_ip.get(reverse("notices-verify-index"), {"code": "A" * 40})
+    assert too_long.status_code == 400
     found = client_ip.get(reverse("notices-verify-index"), {"code": published.verification_code})
     assert found.status_code == 302
     assert found["Location"] == reverse("notices-verify", args=[published.verification_code])

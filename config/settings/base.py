@@ -455,3 +455,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- notices: recycling the worker (issue #10, bench/notices_batch.py) ---------------------
+# WeasyPrint keeps caches (fonts, parsed stylesheets, layout objects) that grow over long
+# loops; a batch publication is one task, so the worker's child is replaced between tasks:
+# after this many tasks, or after a task that left it above this resident size (KiB). The
+# figures are in docs/PERFORMANCE.md "Notices: batch".
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(
+    os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(512 * 1024)))

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from core.filters import filtered
+from core.scoping import unit_scope
 
 from .filters import NoticeFilter
 from .models import Notice
@@ -36,3 +37,9 @@ def notice_get(*, user, pk) -> Notice:
 def corrections_of(*, user, notice: Notice) -> list[Notice]:
     """The notices that correct this one, among those the user may see."""
     return list(notice_list(user=user).filter(corrects=notice))
+
+
+def default_issuing_unit(user):
+    """The top of the user's scope (the organization department they work for), or None."""
+    units = list(unit_scope(user).only("pk", "path"))
+    return min(units, key=lambda u: (u.path.count("/"), u.path), default=None)

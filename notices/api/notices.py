@@ -10,7 +10,6 @@ what is permissions.notice_visible_q (404 outside it)."""
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,25 +22,19 @@ from cadres.api import ScopedCadreField
 from core.api import HasRole, HistoryMixin, ScopedUnitField
 from core.errors import Conflict
 from core.models import Role
-from core.scoping import unit_scope
 from discipline.selectors import clarification_list
 from fault_tolerance.selectors import case_list
 from incentives.selectors.records import record_list
 
 from ..filters import NoticeFilter
 from ..models import Notice, NoticeCadre
-from ..selectors import notice_list
+from ..selectors import default_issuing_unit, notice_list
 from ..services import notice_create, notice_publish, notice_update
+from ..services.files import notice_pdf_file
 from ..services.render import verify_url
 
 PDF_MIME = "application/pdf"
 WRITE_ROLES = (Role.STAFF, Role.ADMIN)
-
-
-def default_issuing_unit(user):
-    """The top of the user's scope (the organization department they work for), or None."""
-    units = list(unit_scope(user).only("pk", "path"))
-    return min(units, key=lambda u: (u.path.count("/"), u.path), default=None)
 
 
 class _ScopedField(serializers.PrimaryKeyRelatedField):
@@ -91,8 +84,9 @@ class NoticeSerializer(serializers.ModelSerializer):
         help_text="所更正的已发布公告编号。")
     period_days = serializers.IntegerField(min_value=1, max_value=30, required=False,
                                            help_text="公示期（工作日），默认 5。")
+    # allow_null, not default=None: a default is skipped in a PATCH's answer (partial).
     published_by = serializers.CharField(source="published_by.username", read_only=True,
-                                         default=None)
+                                         allow_null=True)
     verify_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -108,7 +102,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         extra_kwargs = {"preamble": {"required": False}, "closing": {"required": False},
                         "cc": {"required": False}}
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_verify_url(self, notice) -> str | None:
         return verify_url(notice.verification_code) if notice.verification_code else None
 
@@ -187,20 +181,11 @@ class NoticeViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return notice_pdf_response(self.get_object())
 
 
-def notice_pdf_response(notice: Notice, *, inline: bool = False) -> HttpResponse:
-    """The published notice's stored bytes, or a draft rendered afresh (marked 草稿)."""
-    if notice.is_published:
-        data = bytes(notice.pdf.data)
-        name = f"{notice.document_number}.pdf"
-    else:
-        from ..services.content import build_content
-        from ..services.render import render_html, render_pdf
-
-        content = build_content(notice, today=timezone.localdate(), strict=False)
-        data = render_pdf(render_html(content, draft=True))
-        name = f"{_('草稿')}-{notice.pk}.pdf"
+def notice_pdf_response(notice: Notice) -> HttpResponse:
+    """The PDF as an attachment named by its document number (RFC 6266, UTF-8)."""
+    data, name = notice_pdf_file(notice)
     response = HttpResponse(data, content_type=PDF_MIME)
-    response["Content-Disposition"] = content_disposition_header(not inline, name)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Content-Length"] = str(len(data))
     return response
 

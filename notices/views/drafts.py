@@ -20,6 +20,7 @@ from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,14 +30,14 @@ from core.services import require_role
 from core.views import form_refusals
 
 from .. import permissions
-from ..api.notices import default_issuing_unit, notice_pdf_response
 from ..forms import EntryFormSet, NoticeFilterForm, NoticeForm, PublishForm
 from ..models import Notice
-from ..selectors import corrections_of, notice_get
+from ..selectors import corrections_of, default_issuing_unit, notice_get
 from ..selectors import notice_list as select_notices
 from ..services import notice_create, notice_publish, notice_update
 from ..services.content import build_content
 from ..services.drafts import DEFAULT_TITLES
+from ..services.files import notice_pdf_file
 from ..services.render import render_html, verify_url
 
 PAGE_SIZE = 50
@@ -276,7 +277,12 @@ def notice_preview(request, pk: int):
 
 @login_required
 def notice_pdf(request, pk: int):
-    return notice_pdf_response(notice_get(user=request.user, pk=pk))
+    """The published PDF as stored (a draft's: a fresh preview marked 草稿), as an attachment
+    named by its document number."""
+    data, name = notice_pdf_file(notice_get(user=request.user, pk=pk))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 __all__ = ["notice_create_view", "notice_detail", "notice_edit_view",

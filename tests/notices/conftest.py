@@ -23,7 +23,7 @@ def publish_day():
 
 
 @pytest.fixture
-def sources(people, new_case, advance):
+def sources(people, new_case, advance):  # noqa: F811 (the fixtures imported above)
     """{"case": a decided case, "clarification", "record": a positive record}, all about
     謝允崗 (解放路街道), made through the services."""
     AppointmentFactory(cadre=people.subject, unit=people.subject.unit,

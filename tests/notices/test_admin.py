@@ -83,7 +83,8 @@ def test_drafts_are_viewable_not_writable_and_the_sequence_is_read_only(root, no
     draft = notices["draft"]
     page = root.get(f"/admin/notices/notice/{draft.pk}/change/").content.decode()
     assert "局长" in page  # its cadre rows, shown inline
-    assert root.post(f"/admin/notices/notice/{draft.pk}/change/", {"title": "改"}).status_code == 403
+    change = f"/admin/notices/notice/{draft.pk}/change/"
+    assert root.post(change, {"title": "改"}).status_code == 403
     draft.refresh_from_db()
     assert draft.title != "改"
     sequence = NoticeSequence.objects.get(kind="clarification")

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def payloads(people, sources, publish_day):
     return {
-        "pre_appointment": {"items": [{"cadre": people.subject.pk, "proposed_post": "历下区某局局长",
+        "pre_appointment": {"items": [{"cadre": people.subject.pk,
+                                       "proposed_post": "历下区某局局长",
                                        "exceptional_reason": "任职年限破格"}],
                             "period_start": publish_day.isoformat()},
         "tolerance_decision": {"case": sources["case"].pk},
@@ -42,6 +43,7 @@ def test_each_kind_drafts_previews_publishes_and_downloads(kind, people, sources
     edited = api.patch(url, {"title": "新标题", "cc": "区委办公室"}, format="json")
     assert edited.status_code == 200, edited.json()
     assert edited.json()["title"] == "新标题"
+    assert edited.json()["published_by"] is None and edited.json()["verify_url"] is None
 
     preview = api.get(f"{url}pdf/")
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"

@@ -202,3 +202,19 @@ def test_list_filters(client, people, sources, publish_day, tree, lang):
     assert "甲通报" in html and "乙通报" not in html
     assert client.get(url, {"year": "abc"}).status_code == 200
     assert "甲通报" not in client.get(url, {"year": "abc"}).content.decode()
+
+
+def test_a_name_that_looks_like_markup_stays_text(client, people, sources, publish_day, tree):
+    people.subject.name = '<script>alert("謝")</script>'
+    people.subject.save(update_fields=["name"])
+    client.force_login(people.staff)
+    client.post(reverse("notices:create", args=["pre_appointment"]),
+                form_data("pre_appointment", people, sources, publish_day, tree))
+    notice = Notice.objects.get()
+    for url in (notice.get_absolute_url(), reverse("notices:preview", args=[notice.pk])):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;謝&quot;)&lt;/script&gt;" in html, url
+    res = client.get(f"/api/v1/notices/{notice.pk}/")
+    assert res.status_code == 200
+    assert res.json()["items"][0]["cadre_name"] == '<script>alert("謝")</script>'

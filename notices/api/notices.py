@@ -135,10 +135,8 @@ class NoticeViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        qs = notice_list(user=self.request.user)
-        if self.action in ("retrieve", "create", "partial_update", "publish"):
-            qs = qs.prefetch_related("entries__cadre", "records")
-        return qs
+        # Each answer lists the items and the records: fetched once for a whole page.
+        return notice_list(user=self.request.user).prefetch_related("entries__cadre", "records")
 
     def get_serializer_class(self):
         return NoticeUpdateSerializer if self.action == "partial_update" else NoticeSerializer

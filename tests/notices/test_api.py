@@ -165,3 +165,32 @@ def test_filters(people, sources, publish_day, as_user):
     assert ids(issuing_unit=people.staff.units.get().pk) == {a["id"], b["id"]}
     assert api.get(URL, {"kind": "x"}).status_code == 400
     assert api.get(URL, {"year": "abc"}).status_code == 400
+
+
+def test_a_correction_names_a_published_notice_of_its_kind(people, sources, publish_day, as_user):
+    api = as_user(people.staff)
+    original = api.post(URL, {"kind": "clarification",
+                              "clarification": sources["clarification"].pk}, format="json").json()
+    other_kind = api.post(URL, {"kind": "commendation", "records": [sources["record"].pk]},
+                          format="json").json()
+    api.post(f"{URL}{original['id']}/publish/")
+    api.post(f"{URL}{other_kind['id']}/publish/")
+    correction = api.post(URL, {"kind": "clarification", "corrects": original["id"],
+                                "clarification": sources["clarification"].pk}, format="json")
+    assert correction.status_code == 201 and correction.json()["corrects"] == original["id"]
+    draft = api.post(URL, {"kind": "clarification"}, format="json").json()
+    for wrong in (other_kind["id"], draft["id"]):
+        res = api.patch(f"{URL}{draft['id']}/", {"corrects": wrong}, format="json")
+        assert res.status_code == 400 and "corrects" in res.json()
+    assert Notice.objects.get(pk=draft["id"]).corrects is None
+
+
+def test_the_list_reads_a_page_in_a_fixed_number_of_queries(
+        people, sources, publish_day, as_user, django_assert_max_num_queries):
+    api = as_user(people.staff)
+    for _ in range(6):
+        api.post(URL, {"kind": "pre_appointment", "items": [
+            {"cadre": people.subject.pk, "proposed_post": "局长"}]}, format="json")
+    with django_assert_max_num_queries(12):
+        res = api.get(URL)
+    assert res.json()["count"] == 6

@@ -45,6 +45,10 @@ def notice_visible_q(user, prefix: str = "") -> Q:
     names_visible = Exists(
         Cadre.objects.filter(cadre_visible_q(user), notices=OuterRef(f"{prefix}pk")))
     published = Q(**{f"{prefix}state": Notice.State.PUBLISHED})
+    if not in_scope:
+        # Unrestricted (an administrator): scope_q is the empty Q(), which an OR drops
+        # (Q() | x is x), so it would have narrowed them to the notices naming cadres.
+        return Q() if can_write(user) else published
     if can_write(user):
         return in_scope | (published & names_visible)
     return published & (in_scope | names_visible)

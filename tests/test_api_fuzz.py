@@ -26,6 +26,7 @@ from schemathesis.core.parameters import ParameterLocation
 from core.models import Job, Role
 from discipline.services import clarification_create
 from fault_tolerance.services import attachment_add, case_create
+from notices.services import notice_create
 
 from .factories import AppointmentFactory, CadreFactory, UserFactory
 
@@ -116,6 +117,8 @@ def fuzz_data(tree):
         manner="written",
     )
     job = Job.objects.create(kind="fuzz", created_by=user)
+    notice = notice_create(actor=user, kind="clarification", issuing_unit=tree["district"],
+                           clarification=clarification)
     return {
         "token": AuthToken.objects.create(user=user)[1],
         "ids": {
@@ -126,6 +129,7 @@ def fuzz_data(tree):
             "clarifications": clarification.pk,
             "users": user.pk,
             "jobs": job.pk,
+            "notices": notice.pk,
         },
         "attachment_id": attachment.pk,
     }

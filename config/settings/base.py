@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "AppraisalKindEnum": "assessments.models.AppraisalRound.Kind",
         "ReserveSourceEnum": "assessments.models.ReserveListEntry.Source",
         "SourceEnum": "fault_tolerance.models.Case.Source",
+        # notices (issue #10): "kind" and "state" are taken by units, cases, jobs.
+        "NoticeKindEnum": "notices.models.Notice.Kind",
+        "NoticeStateEnum": "notices.models.Notice.State",
     },
 }
 

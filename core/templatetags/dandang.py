@@ -224,3 +224,13 @@ def related_links(context, obj) -> list[dict]:
     from core.related import related_links as links
 
     return links(obj, context["request"].user)
+
+
+# ---- notices (issue #10): offering an action by role in a template --------------------------
+
+
+@register.filter
+def has_any_role(user, roles: str) -> bool:
+    """{% if user|has_any_role:"staff admin" %}: whether user holds one of the roles."""
+    return bool(getattr(user, "is_authenticated", False)) and any(
+        user.has_role(role) for role in roles.split())

@@ -125,6 +125,11 @@ def notice_update(*, actor, notice: Notice, entries=None, records=None, **fields
         raise ValidationError({"issuing_unit": _("所选单位不在您的管理范围内。")})
     errors = _check_sources(actor, kind=locked.kind, fields=fields, entries=entries,
                             records=records)
+    corrects = fields.get("corrects")
+    if corrects is not None and (not corrects.is_published or corrects.kind != locked.kind
+                                 or corrects.pk == locked.pk
+                                 or not permissions.can_see_notice(actor, corrects)):
+        errors["corrects"] = _("只能更正本类已发布的公告。")
     if errors:
         raise ValidationError(errors)
     before = snapshot(locked, Notice.AUDITED)

@@ -261,8 +261,11 @@ def test_the_page_rows_escape_and_show_what_the_template_showed(client, staff_us
     )
     client.force_login(staff_user)
     html = client.get("/cadres/").content.decode()
+    # Staff see a first cell ticking the cadre for the list's selection form (a 任前公示).
     assert (
-        f'<tr><td><a href="/cadres/{cadre.pk}/">&lt;b&gt;王&lt;/b&gt;</a> '
+        f'<tr><td class="select"><input type="checkbox" name="cadre" value="{cadre.pk}" '
+        'form="cadre-select" aria-label="选择&lt;b&gt;王&lt;/b&gt;"></td>'
+        f'<td><a href="/cadres/{cadre.pk}/">&lt;b&gt;王&lt;/b&gt;</a> '
         '<span class="tag tag-accent">后备</span></td><td>男</td><td>1980.05</td>'
         "<td>解放路街道</td><td>—</td><td>正科级</td>"
         '<td><span class="status status-retired">退休</span></td>'

@@ -82,6 +82,8 @@ class NoticeForm(forms.Form):
                             help_text=_("留空为该类公告的默认标题。"))
     issuing_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("发文单位"),
                                           error_messages={"required": _("请选择发文单位。")})
+    issuer = forms.CharField(label=_("发文机关"), max_length=100, required=False,
+                             help_text=_("印在版头和落款；留空为系统配置的发文机关。"))
     preamble = forms.CharField(label=_("正文（导语）"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     closing = forms.CharField(label=_("正文（结语）"), required=False,
@@ -107,7 +109,7 @@ class NoticeForm(forms.Form):
         error_messages={"required": _("请在奖惩记录中勾选要通报表扬的记录。")},
         help_text=_("在“奖惩记录”列表中勾选记录后点“通报表扬”加入；取消勾选即移出。"))
 
-    COMMON = ("title", "issuing_unit", "preamble", "closing", "cc", "corrects")
+    COMMON = ("title", "issuing_unit", "issuer", "preamble", "closing", "cc", "corrects")
     FIELDS_BY_KIND = {
         Notice.Kind.PRE_APPOINTMENT: ("period_start", "period_days"),
         Notice.Kind.TOLERANCE_DECISION: ("case",),

@@ -36,6 +36,9 @@ class Notice(models.Model):
     # header of the printed page (its issuing body's name comes from settings.NOTICE_ISSUER).
     issuing_unit = models.ForeignKey(
         "core.Unit", verbose_name=_("发文单位"), on_delete=models.PROTECT, related_name="notices")
+    # The issuing body printed in the header and the signature (API.md `issuer`); empty: the
+    # configured one (settings DANDANG["ISSUING_BODY"]).
+    issuer = models.CharField(_("发文机关"), max_length=100, blank=True, default="")
     title = models.CharField(_("标题"), max_length=200)
     # Free text printed before (preamble) and after (closing) the kind's own part.
     preamble = models.TextField(_("正文（导语）"), blank=True, default="")
@@ -87,12 +90,12 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    AUDITED = ("kind", "state", "issuing_unit", "title", "preamble", "closing", "cc", "case",
+    AUDITED = ("kind", "state", "issuing_unit", "issuer", "title", "preamble", "closing", "cc", "case",
                "clarification", "period_start", "period_days", "period_end", "corrects",
                "document_number", "issued_on", "sha256", "verification_code", "signed")
     # What a draft's edit may change (services.notice_update); the rest is set by publishing.
     EDITABLE = ("title", "preamble", "closing", "cc", "case", "clarification", "period_start",
-                "period_days", "corrects", "issuing_unit")
+                "period_days", "corrects", "issuing_unit", "issuer")
 
     class Meta:
         verbose_name = _("公告")

@@ -120,3 +120,14 @@ def django_db_serialized_rollback():
     re-create content types. Mixing serialized and plain transactional tests otherwise
     breaks whichever runs after the other: rows missing, or duplicate content types."""
     return True
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English (LocaleMiddleware activates it for the thread and leaves it so)
+    must not make the next test's command output or messages English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -3,7 +3,8 @@
 API.md's payloads: a 任前公示 takes `items` ([{"cadre", "proposed_post", "note",
 "exceptional_reason"}]; `entries` is accepted as the same) and `period_start`/`period_days`;
 a tolerance decision `case`; a clarification `clarification`; a commendation `records`
-(incentive record ids). `issuer` (or `issuing_unit`) is the issuing unit's id, by default the
+(incentive record ids). `issuer` is the issuing body's name as printed (by default the configured
+one); `issuing_unit` is the issuing unit's id (whose staff draft and see it), by default the
 top of the caller's scope. Everything goes through services (drafts, publish); who may see
 what is permissions.notice_visible_q (404 outside it)."""
 
@@ -69,6 +70,8 @@ class NoticeSerializer(serializers.ModelSerializer):
     issuing_unit = ScopedUnitField(required=False,
                                    help_text="发文单位编号；留空为您管辖范围的最上级单位。")
     issuing_unit_name = serializers.CharField(source="issuing_unit.name", read_only=True)
+    issuer = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                   help_text="发文机关（印在版头和落款）；留空为系统配置的发文机关。")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                   help_text="留空为该类公告的默认标题。")
     items = NoticeItemSerializer(many=True, source="entries", required=False,
@@ -91,7 +94,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notice
-        fields = ["id", "kind", "title", "issuing_unit", "issuing_unit_name", "preamble", "closing",
+        fields = ["id", "kind", "title", "issuer", "issuing_unit", "issuing_unit_name", "preamble", "closing",
                   "cc", "items", "case", "clarification", "records", "period_start",
                   "period_days", "period_end", "corrects", "state", "document_number",
                   "issued_on", "sha256", "verification_code", "verify_url", "signed",
@@ -107,9 +110,9 @@ class NoticeSerializer(serializers.ModelSerializer):
         return verify_url(notice.verification_code) if notice.verification_code else None
 
     def to_internal_value(self, data):
-        # API.md's names (`issuer`) and the services' (`entries`) both reach the same fields.
+        # API.md's name (`items`) and the services' (`entries`) both reach the same field.
         if hasattr(data, "keys"):
-            aliases = {"issuer": "issuing_unit", "entries": "items"}
+            aliases = {"entries": "items"}
             if any(old in data and new not in data for old, new in aliases.items()):
                 data = {key: data[key] for key in data}
                 for old, new in aliases.items():

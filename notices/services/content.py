@@ -29,10 +29,12 @@ def year_month(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月" if day else ""
 
 
-def issuer() -> dict:
-    """The issuing body and where objections go (settings, DANDANG)."""
+def issuer(name: str = "") -> dict:
+    """The issuing body (the notice's own `issuer`, else the configured one), the 印发机关 and
+    where objections go (settings, DANDANG)."""
     conf = settings.DANDANG
-    return {"body": conf["ISSUING_BODY"], "printer": conf["NOTICE_PRINTER"] or conf["ISSUING_BODY"],
+    body = (name or "").strip() or conf["ISSUING_BODY"]
+    return {"body": body, "printer": conf["NOTICE_PRINTER"] or body,
             "objections": dict(conf["NOTICE_OBJECTIONS"])}
 
 
@@ -148,7 +150,7 @@ def build_content(notice: Notice, *, today: dt.date, strict: bool = True) -> Con
         content = {
             "kind": notice.kind, "kind_label": notice.get_kind_display(), "title": notice.title,
             "preamble": notice.preamble, "closing": notice.closing, "cc": notice.cc,
-            "issuer": issuer(), **body,
+            "issuer": issuer(notice.issuer), **body,
         }
     if strict and errors:
         raise ValidationError(errors)

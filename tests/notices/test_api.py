@@ -30,7 +30,7 @@ def payloads(people, sources, publish_day):
 def test_each_kind_drafts_previews_publishes_and_downloads(kind, people, sources, publish_day,
                                                             as_user, tree):
     api = as_user(people.staff)
-    body = {"kind": kind, "issuer": tree["district"].pk,
+    body = {"kind": kind, "issuing_unit": tree["district"].pk, "issuer": "中共历下区委组织部",
             **payloads(people, sources, publish_day)[kind]}
     created = api.post(URL, body, format="json")
     assert created.status_code == 201, created.json()
@@ -57,6 +57,9 @@ def test_each_kind_drafts_previews_publishes_and_downloads(kind, people, sources
     assert done["document_number"].endswith("〔2025〕1号")
     assert done["verify_url"].endswith(f"/verify/{done['verification_code']}/")
     assert done["issued_on"] == publish_day.isoformat()
+    # API.md's `issuer`: the issuing body printed on the notice, instead of the configured one.
+    frozen = Notice.objects.get(pk=notice["id"]).content
+    assert frozen["issuer"]["body"] == "中共历下区委组织部" and done["issuer"] == "中共历下区委组织部"
 
     pdf = api.get(f"{url}pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -80,8 +83,8 @@ def test_pre_appointment_items_and_period(people, sources, publish_day, as_user,
     items = res.json()["items"]
     assert items == [{"cadre": people.subject.pk, "cadre_name": "謝允崗", "proposed_post": "局长",
                       "note": "试用期一年", "exceptional_reason": ""}]
-    # No issuer: the top of the caller's scope.
-    assert res.json()["issuing_unit"] == tree["district"].pk
+    # No issuing unit: the top of the caller's scope; no issuer: the configured issuing body.
+    assert res.json()["issuing_unit"] == tree["district"].pk and res.json()["issuer"] == ""
     done = api.post(f"{URL}{res.json()['id']}/publish/").json()
     assert done["period_end"] == "2025-10-17"
 
@@ -125,7 +128,8 @@ def test_bad_drafts_are_400_and_store_nothing(people, sources, publish_day, as_u
         {"kind": "commendation", "records": [999999]},
         {"kind": "pre_appointment", "items": [{"cadre": people.subject.pk, "proposed_post": ""}]},
         {"kind": "pre_appointment", "period_days": 0},
-        {"kind": "clarification", "issuer": tree["other"].pk},  # outside the scope
+        {"kind": "clarification", "issuing_unit": tree["other"].pk},  # outside the scope
+        {"kind": "clarification", "issuer": "中" * 101},  # longer than a name
     ]
     for body in bad:
         res = api.post(URL, body, format="json")

@@ -3,18 +3,22 @@ function verifies the chain.
 
 Every service that changes a domain object calls `audit_record` (or `audit_record_many`
 for a batch, `audit_run` for a run that derives data) inside its transaction. The entries
-are inserted there, unchained and without any lock, so an entry exists if and only if its
-change committed. When that transaction commits, `chain_entries` appends them to the hash
-chain in short transactions of their own, CHAIN_CHUNK entries each: the chain lock, the
-head, one UPDATE ... FROM (VALUES ...), the head moved. The chain lock is never held across
-a caller's transaction, and an edit that commits during a large batch waits for one chunk.
+are inserted there, unchained and without any lock (on PostgreSQL a batch by COPY), so an
+entry exists if and only if its change committed; the wide entry row is never written
+again. When that transaction commits, `chain_entries` appends them to the hash chain in
+short transactions of their own, CHAIN_CHUNK entries each: the chain lock, the head, the
+entries' links inserted into the narrow AuditLink table, the head moved. The chain lock is
+never held across a caller's transaction, and an edit that commits during a large batch
+waits for one chunk.
 
-Entries whose process died between COMMIT and chaining stay unchained until
+Entries whose process died between COMMIT and chaining stay unchained (no link) until
 `chain_pending` runs (`audit_verify` runs it first and reports how many it chained).
 `chain_report` walks the chain in sequence order and checks that it ends at AuditHead."""
 
+import contextlib
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -27,13 +31,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import GENESIS_HASH, AuditEntry, AuditHead, entry_digest
+from .models import GENESIS_HASH, AuditEntry, AuditHead, AuditLink, entry_digest
 
 # Any constant: the PostgreSQL advisory lock that serializes appends to the chain.
 _CHAIN_LOCK_KEY = 7_020_260_001
 # Entries chained per transaction: bounds how long the lock is held at a time (one edit
 # that arrives during a large batch waits for one chunk at most).
 CHAIN_CHUNK = 500
+# Rows from which PostgreSQL gets them by COPY (ids drawn from the sequence first): below
+# it, one INSERT ... RETURNING is fewer round trips.
+COPY_FROM = 50
 
 
 def _jsonable(value):
@@ -90,10 +97,11 @@ class AuditItem(NamedTuple):
     changes: dict
 
 
-# The columns an entry is written with; seq, prev_hash and hash come when it is chained.
+# The columns an entry is written with; its link (seq, prev_hash, hash) comes when it is
+# chained, in AuditLink.
 _COLUMNS = (
     "content_type_id", "object_type", "object_id", "object_repr", "actor_id", "actor_username",
-    "at", "action", "changes", "hash_version", "digest", "prev_hash", "hash",
+    "at", "action", "changes", "hash_version", "digest",
 )  # fmt: skip
 
 
@@ -117,13 +125,16 @@ def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
         )
         rows.append(
             (ct_id, object_type, obj.pk, object_repr, actor_id, username, at, action, changes,
-             AuditEntry.HASH_VERSION, digest, "", "")
+             AuditEntry.HASH_VERSION, digest)
         )  # fmt: skip
     return rows
 
 
 def _insert(rows: list[tuple], *, batch_size: int) -> list[int]:
-    """INSERT the rows (one statement per batch_size) and return their ids, in order."""
+    """Write the rows and return their ids, in order: on PostgreSQL by COPY from COPY_FROM
+    rows on, else by INSERT (one statement per batch_size)."""
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        return _copy_entries(rows)
     if connection.vendor == "postgresql":
         from psycopg2.extras import Json
 
@@ -147,6 +158,54 @@ def _insert(rows: list[tuple], *, batch_size: int) -> list[int]:
     return [e.pk for e in entries]
 
 
+def _copy_entries(rows: list[tuple]) -> list[int]:
+    """COPY the rows with ids drawn from the table's sequence first (COPY returns none)."""
+    table = AuditEntry._meta.db_table
+    changes_at = _COLUMNS.index("changes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+        _copy(
+            cursor,
+            table,
+            ("id", *_COLUMNS),
+            (
+                (pk, *row[:changes_at], json.dumps(row[changes_at], ensure_ascii=False),
+                 *row[changes_at + 1 :])
+                for pk, row in zip(ids, rows, strict=True)
+            ),
+        )  # fmt: skip
+    return ids
+
+
+# COPY's text format: backslash, tab, newline and carriage return escaped; \N is NULL.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """COPY rows into table through the psycopg2 cursor under Django's cursor, in the
+    current transaction. Logged and counted as one query (as Django's cursor would) and
+    its errors wrapped in Django's."""
+    data = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
+    with logged, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, data)
+
+
 def _values(cursor, template: str, rows: list[tuple]) -> str:
     """A VALUES list, each row quoted by psycopg2 (what execute_values does), to send as one
     statement through Django's cursor: counted, logged and wrapped like any query."""
@@ -161,8 +220,8 @@ def _values(cursor, template: str, rows: list[tuple]) -> str:
 def audit_record_many(
     *, actor, items: Iterable[AuditItem | tuple], record_empty: bool = False, batch_size: int = 2000
 ) -> int:
-    """Write a batch of entries in the caller's transaction (one INSERT per batch_size rows,
-    no lock), chained when it commits; returns how many. An item whose changes are empty
+    """Write a batch of entries in the caller's transaction (on PostgreSQL one COPY, else one
+    INSERT per batch_size rows; no lock), chained when it commits; returns how many. An item whose changes are empty
     writes nothing unless record_empty (a creation, or an event that changes no field)."""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     rows = _rows(actor_user=actor_user, items=items, record_empty=record_empty, at=timezone.now())
@@ -263,24 +322,18 @@ def _lock_chain() -> None:
 def _head() -> AuditHead:
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:
-        if AuditEntry.objects.filter(seq__isnull=False).exists():
+        if AuditLink.objects.exists():
             raise RuntimeError("the audit chain's head row is missing: run audit_verify")
         head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
     return head
 
 
 def _append(entries: list[tuple[int, str]]) -> int:
-    """Give each (id, digest) still unchained the next seq and its hash, in order, and move
-    the head. The caller holds the chain lock."""
-    # By primary key only: "seq IS NULL" in SQL would walk the index entries of every row
-    # chained since the last VACUUM (the updates leave them behind): 200 ms after a batch.
+    """Give each (id, digest) still unchained its link (the next seq and its hash, in order)
+    and move the head. The caller holds the chain lock."""
     ids = [pk for pk, _ in entries]
-    still = {
-        pk
-        for pk, seq in AuditEntry.objects.filter(pk__in=ids).values_list("pk", "seq")
-        if seq is None
-    }
-    entries = [(pk, digest) for pk, digest in entries if pk in still]
+    linked = set(AuditLink.objects.filter(entry_id__in=ids).values_list("entry_id", flat=True))
+    entries = [(pk, digest) for pk, digest in entries if pk not in linked]
     if not entries:
         return 0
     head = _head()
@@ -291,20 +344,13 @@ def _append(entries: list[tuple[int, str]]) -> int:
         link = AuditEntry.chain_hash(prev, seq, digest)
         links.append((pk, seq, prev, link))
         prev = link
-    table = AuditEntry._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash "
-                "FROM (VALUES "
-                + _values(cursor, "(%s::bigint, %s::bigint, %s, %s)", links)
-                + ") AS v(id, seq, prev_hash, hash) WHERE e.id = v.id"
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                [(s, p, h, pk) for pk, s, p, h in links],
-            )
+    if connection.vendor == "postgresql" and len(links) >= COPY_FROM:
+        with connection.cursor() as cursor:
+            _copy(cursor, AuditLink._meta.db_table, ("entry_id", "seq", "prev_hash", "hash"), links)
+    else:
+        AuditLink.objects.bulk_create(
+            AuditLink(entry_id=pk, seq=s, prev_hash=p, hash=h) for pk, s, p, h in links
+        )
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev, updated_at=timezone.now())
     return len(links)
 
@@ -327,21 +373,12 @@ def chain_entries(entries: list[tuple[int, str]], *, chunk: int | None = None) -
 def chain_pending(*, chunk: int | None = None) -> int:
     """Chain every committed entry left unchained (its process died between the commit
     and the chaining), oldest first; returns how many. audit_verify calls it first. It
-    reads the partial index of unchained entries, whose dead entries (until VACUUM) make
-    it too slow to run on every append."""
-    chunk = chunk or CHAIN_CHUNK
-    done = 0
-    while True:
-        with transaction.atomic():
-            _lock_chain()
-            found = list(
-                AuditEntry.objects.filter(seq__isnull=True)
-                .order_by("id")
-                .values_list("id", "digest")[:chunk]
-            )
-            done += _append(found)
-        if len(found) < chunk:
-            return done
+    reads every entry without a link (an anti-join over both tables): too slow to run on
+    every append, which knows its own entries by id."""
+    found = list(
+        AuditEntry.objects.filter(link__isnull=True).order_by("id").values_list("id", "digest")
+    )
+    return chain_entries(found, chunk=chunk)
 
 
 def object_history(*, obj: models.Model) -> QuerySet[AuditEntry]:
@@ -430,10 +467,10 @@ def chain_report(
         report.head_seq, report.head_hash = head.seq, head.hash
     if expect_head is not None:
         report.expected_found = expect_head == GENESIS_HASH
-    chained = AuditEntry.objects.filter(seq__isnull=False)
-    total = chained.count() if progress else 0
+    chained = AuditEntry.objects.filter(link__isnull=False).select_related("link")
+    total = AuditLink.objects.count() if progress else 0
     prev, seq = GENESIS_HASH, 0
-    for entry in chained.order_by("seq").iterator(chunk_size=chunk_size):
+    for entry in chained.order_by("link__seq").iterator(chunk_size=chunk_size):
         if (
             entry.seq != seq + 1
             or entry.prev_hash != prev

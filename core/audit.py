@@ -221,8 +221,9 @@ def audit_record_many(
     *, actor, items: Iterable[AuditItem | tuple], record_empty: bool = False, batch_size: int = 2000
 ) -> int:
     """Write a batch of entries in the caller's transaction (on PostgreSQL one COPY, else one
-    INSERT per batch_size rows; no lock), chained when it commits; returns how many. An item whose changes are empty
-    writes nothing unless record_empty (a creation, or an event that changes no field)."""
+    INSERT per batch_size rows; no lock), chained when it commits; returns how many. An item
+    whose changes are empty writes nothing unless record_empty (a creation, or an event that
+    changes no field)."""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     rows = _rows(actor_user=actor_user, items=items, record_empty=record_empty, at=timezone.now())
     if rows:

@@ -238,8 +238,10 @@ class AuditEntry(models.Model):
 
     @staticmethod
     def chain_hash(prev_hash: str, seq: int, digest: str) -> str:
-        """The version-2 link: the entry's digest, its sequence and the hash before it."""
-        return _sha256_json([2, prev_hash, int(seq), digest])
+        """The version-2 link: the entry's digest, its sequence and the hash before it, i.e.
+        the SHA-256 of the canonical JSON [2, prev_hash, seq, digest]. Written out, as both
+        hashes are hex (nothing to escape): it runs for every entry of every batch."""
+        return hashlib.sha256(f'[2,"{prev_hash}",{int(seq)},"{digest}"]'.encode()).hexdigest()
 
     def compute_hash(self, prev_hash: str) -> str:
         """The hash this entry should have after prev_hash, by its own version's formula."""
@@ -260,23 +262,40 @@ class AuditEntry(models.Model):
 
 def entry_digest(object_type, object_id, object_repr, actor_id, actor_username, at, action,
                  changes) -> str:  # fmt: skip
-    """AuditEntry.compute_digest, from the values (core.audit hashes rows before they exist)."""
-    payload = [
-        object_type,
+    """AuditEntry.compute_digest, from the values (core.audit hashes rows before they exist):
+    the SHA-256 of the canonical JSON list [object_type, object_id, object_repr, actor_id,
+    actor_username, at (UTC, ISO 8601), action, changes]."""
+    return digest_from_json(
+        canonical_json(object_type),
         int(object_id),
-        object_repr,
-        actor_id,
-        actor_username,
-        at.astimezone(dt.UTC).isoformat(),
-        action,
-        changes,
-    ]
-    return _sha256_json(payload)
+        canonical_json(object_repr),
+        actor_json(actor_id, actor_username, at),
+        canonical_json(action),
+        canonical_json(changes),
+    )
+
+
+def canonical_json(value) -> str:
+    """The JSON every audit hash is taken over: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def actor_json(actor_id, actor_username, at) -> str:
+    """The digest's middle three items, one batch shares them: computed once a batch."""
+    iso = at.astimezone(dt.UTC).isoformat()
+    return f"{canonical_json(actor_id)},{canonical_json(actor_username)},{canonical_json(iso)}"
+
+
+def digest_from_json(type_json, object_id: int, repr_json, actor_part, action_json,
+                     changes_json) -> str:  # fmt: skip
+    """entry_digest from its items' canonical JSON: the list joined by commas, as
+    canonical_json writes a list, so a batch encodes each value once."""
+    blob = f"[{type_json},{object_id},{repr_json},{actor_part},{action_json},{changes_json}]"
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _sha256_json(payload) -> str:
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
 class AuditLink(models.Model):

@@ -350,3 +350,24 @@ def test_a_copied_batch_stores_every_character_as_given(tree, admin_user, commit
     assert all(e.digest == e.compute_digest() for e in entries)
     report = chain_report()
     assert report.ok and report.checked == COPY_FROM + 2 and report.chained_now == 0
+
+
+def test_the_hashes_are_taken_over_the_canonical_json_of_the_whole_list():
+    """The digest and the link are built from their items' JSON (a batch encodes what it
+    shares once); they must equal the hash of the whole list's canonical JSON, the formula
+    every entry already stored was hashed with."""
+    from core.models import entry_digest
+
+    def whole(payload):
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    odd = 'a\tb\n"c"\\ 审计 \u2028'
+    for actor_id, changes in ((None, {}), (7, {"z": [1.5, None], "a": {"y": [odd, True]}})):
+        expected = whole(["cadres.unit", 12, odd, actor_id, "admin1",
+                          at.astimezone(dt.UTC).isoformat(), odd, changes])  # fmt: skip
+        assert entry_digest("cadres.unit", 12, odd, actor_id, "admin1", at, odd, changes) == (
+            expected
+        )
+    assert AuditEntry.chain_hash("ab" * 32, 41, "cd" * 32) == whole([2, "ab" * 32, 41, "cd" * 32])

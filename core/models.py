@@ -304,8 +304,16 @@ class AuditLink(models.Model):
     written once too. The unique seq refuses a fork; the link's hash covers the entry's
     digest, so the link and the entry are verified together (core.audit.chain_report)."""
 
+    # No foreign key constraint in the database: checking it locks every entry row it names
+    # (FOR KEY SHARE), which writes the wide entry pages a second time, the cost the links
+    # were moved out to save. The walk joins links to entries: a link whose entry is gone
+    # leaves a gap in seq, which chain_report reports as a break (or a head mismatch).
     entry = models.OneToOneField(
-        AuditEntry, primary_key=True, on_delete=models.CASCADE, related_name="link"
+        AuditEntry,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="link",
+        db_constraint=False,
     )
     seq = models.PositiveBigIntegerField(unique=True)
     prev_hash = models.CharField(max_length=64)

@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         primary_key=True,
                         related_name="link",
+                        db_constraint=False,
                         serialize=False,
                         to="core.auditentry",
                     ),

@@ -137,6 +137,22 @@ def test_deleting_the_newest_entries_is_detected(chain, removed):
         call_command("audit_verify")
 
 
+@pytest.mark.parametrize("where", ["middle", "newest"])
+def test_deleting_an_entry_in_sql_and_leaving_its_link_is_detected(chain, where):
+    """The link has no foreign key in the database: a link left without its entry is a gap
+    in the walk (or an end short of the head)."""
+    target = chain[2] if where == "middle" else chain[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [target.pk])
+    assert AuditLink.objects.filter(entry_id=target.pk).exists()
+    report = chain_report()
+    assert not report.ok
+    if where == "middle":
+        assert report.broken.pk == chain[3].pk and report.checked == 2
+    else:
+        assert report.broken is None and not report.head_matches
+
+
 def test_deleting_the_newest_entries_and_rewinding_the_head_needs_the_kept_head(chain):
     out = _verify()
     kept = chain[-1].hash

@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -120,6 +120,10 @@ _COLUMNS = (
 
 
 def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
+    return list(_iter_rows(actor_user=actor_user, items=items, record_empty=record_empty, at=at))
+
+
+def _iter_rows(*, actor_user, items, record_empty: bool, at) -> Iterator[tuple]:
     """The rows to write, in _COLUMNS' order, each followed by its changes' canonical JSON
     (what COPY sends). The digest is entry_digest's, from each value's JSON encoded once:
     the actor and the time once a batch, the type once a model, the action once a name."""
@@ -127,7 +131,6 @@ def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
     username = actor_user.get_username() if actor_user else "system"
     actor_part = actor_json(actor_id, username, at)
     types, actions = {}, {}
-    rows = []
     for obj, action, changes in items:
         if not (changes or record_empty):
             continue
@@ -144,11 +147,8 @@ def _rows(*, actor_user, items, record_empty: bool, at) -> list[tuple]:
         object_repr = str(obj)[:200]
         digest = digest_from_json(type_json, int(obj.pk), canonical_json(object_repr),
                                   actor_part, actions[action], changes_json)  # fmt: skip
-        rows.append(
-            (ct_id, object_type, obj.pk, object_repr, actor_id, username, at, action, changes,
-             AuditEntry.HASH_VERSION, digest, changes_json)
-        )  # fmt: skip
-    return rows
+        yield (ct_id, object_type, obj.pk, object_repr, actor_id, username, at, action, changes,
+               AuditEntry.HASH_VERSION, digest, changes_json)  # fmt: skip
 
 
 def _fields(row: tuple) -> dict:
@@ -157,10 +157,7 @@ def _fields(row: tuple) -> dict:
 
 
 def _insert(rows: list[tuple], *, batch_size: int) -> list[int]:
-    """Write the rows and return their ids, in order: on PostgreSQL by COPY from COPY_FROM
-    rows on, else by INSERT (one statement per batch_size)."""
-    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
-        return _copy_entries(rows)
+    """INSERT the rows (one statement per batch_size) and return their ids, in order."""
     if connection.vendor == "postgresql":
         from psycopg2.extras import Json
 
@@ -190,7 +187,9 @@ _id_sequence: list[str] = []
 
 
 def _copy_entries(rows: list[tuple]) -> list[int]:
-    """COPY the rows with ids drawn from the table's sequence first (COPY returns none)."""
+    """COPY the rows and return their ids, in order, drawn from the table's sequence first
+    (COPY returns none). The lines are built as COPY reads them, so the server stores the
+    ones before while Python builds the next; building one queries nothing."""
     table = AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         if not _id_sequence:
@@ -202,16 +201,20 @@ def _copy_entries(rows: list[tuple]) -> list[int]:
             [_id_sequence[0], len(rows)],
         )
         ids = sorted(pk for (pk,) in cursor.fetchall())
-        # One line a row in COPY's text format, in _COLUMNS' order after the id.
-        esc, null = _copy_escape, "\\N"
-        lines = [
-            f"{pk}\t{ct_id}\t{esc(object_type)}\t{object_id}\t{esc(object_repr)}\t"
-            f"{null if actor_id is None else actor_id}\t{esc(username)}\t{at.isoformat()}\t"
-            f"{esc(action)}\t{esc(changes_json)}\t{version}\t{digest}\n"
-            for pk, (ct_id, object_type, object_id, object_repr, actor_id, username, at, action,
-                     _, version, digest, changes_json) in zip(ids, rows, strict=True)
-        ]  # fmt: skip
-        _copy(cursor, table, ("id", *_COLUMNS), lines)
+
+        def lines():
+            # One line a row in COPY's text format, in _COLUMNS' order after the id.
+            esc, null = _copy_escape, "\\N"
+            for pk, row in zip(ids, rows, strict=True):
+                (ct_id, object_type, object_id, object_repr, actor_id, username, at, action,
+                 _, version, digest, changes_json) = row  # fmt: skip
+                yield (
+                    f"{pk}\t{ct_id}\t{esc(object_type)}\t{object_id}\t{esc(object_repr)}\t"
+                    f"{null if actor_id is None else actor_id}\t{esc(username)}\t"
+                    f"{at.isoformat()}\t{esc(action)}\t{esc(changes_json)}\t{version}\t{digest}\n"
+                )
+
+        _copy(cursor, table, ("id", *_COLUMNS), lines())
     return ids
 
 
@@ -223,14 +226,45 @@ def _copy_escape(text: str) -> str:
     return text.translate(_COPY_ESCAPES)
 
 
-def _copy(cursor, table: str, columns: Iterable[str], lines: list[str]) -> None:
+def _copy(cursor, table: str, columns: Iterable[str], lines: Iterable[str]) -> None:
     """COPY lines (text format, each ending in a newline) into table through the psycopg2
-    cursor under Django's cursor, in the current transaction. Logged and counted as one
-    query (as Django's cursor would) and its errors wrapped in Django's."""
+    cursor under Django's cursor, in the current transaction, reading them as it sends
+    them. Logged and counted as one query (as Django's cursor would) and its errors wrapped
+    in Django's."""
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     logged = cursor.debug_sql(sql) if hasattr(cursor, "debug_sql") else contextlib.nullcontext()
     with logged, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, io.StringIO("".join(lines)))
+        cursor.cursor.copy_expert(sql, _LinesFile(lines), size=_COPY_READ)
+
+
+# Characters COPY reads at a time: sent to the server while the next are built.
+_COPY_READ = 64 * 1024
+
+
+class _LinesFile(io.TextIOBase):
+    """A file over an iterator of lines, read as they are produced."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self._rest = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        parts, length = [self._rest], len(self._rest)
+        while size is None or size < 0 or length < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            length += len(line)
+        data = "".join(parts)
+        if size is None or size < 0:
+            self._rest = ""
+            return data
+        self._rest = data[size:]
+        return data[:size]
 
 
 def _values(cursor, template: str, rows: list[tuple]) -> str:
@@ -252,9 +286,14 @@ def audit_record_many(
     whose changes are empty writes nothing unless record_empty (a creation, or an event that
     changes no field)."""
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    # The rows first, all of them: str(obj) or a content type may query the database, which
+    # it cannot do while a COPY is under way.
     rows = _rows(actor_user=actor_user, items=items, record_empty=record_empty, at=timezone.now())
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        ids = _copy_entries(rows)
+    else:
+        ids = _insert(rows, batch_size=batch_size) if rows else []
     if rows:
-        ids = _insert(rows, batch_size=batch_size)
         digest_at = _COLUMNS.index("digest")
         _chain_on_commit([(pk, row[digest_at]) for pk, row in zip(ids, rows, strict=True)])
     return len(rows)

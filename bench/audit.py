@@ -148,10 +148,11 @@ def main(argv=None) -> None:
             ),
         ],
     )
+    start = time.perf_counter()
     report = chain_report()
     print(
         f"\nchain: {'intact' if report.ok else 'BROKEN'}, {report.checked:,} entries, "
-        f"head #{report.end_seq} {report.end_hash}"
+        f"head #{report.end_seq} {report.end_hash}; walked in {time.perf_counter() - start:.1f} s"
     )
 
 

@@ -9,6 +9,7 @@ The bench database is migrated first; every run adds its entries to the chain th
 
 import argparse
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -28,6 +29,14 @@ def main(argv=None) -> None:
     parser.add_argument("--batch", type=int, default=50_000, help="entries in the batch")
     parser.add_argument("--edits", type=int, default=20, help="edits timed while idle")
     parser.add_argument("--chunk", type=int, help="entries chained per transaction (CHAIN_CHUNK)")
+    parser.add_argument(
+        "--writer",
+        choices=["process", "thread"],
+        default="process",
+        help="where the concurrent batch runs: another process (as a Celery worker beside a "
+        "web worker) or a thread of this one (sharing the GIL with the edits)",
+    )
+    parser.add_argument("--write-only", type=int, help=argparse.SUPPRESS)  # the writer process
     args = parser.parse_args(argv)
     ensure_database(args.database_url)
     setup_django(args.database_url)
@@ -49,6 +58,13 @@ def main(argv=None) -> None:
         name="审计基准单位", code="BENCH-AUDIT", kind="party_committee"
     )
     actor, _ = User.objects.get_or_create(username="bench_audit", defaults={"roles": ["admin"]})
+    if args.write_only:
+        print("started", flush=True)
+        audit_record_many(
+            actor=actor,
+            items=[AuditItem(unit, "update", {"w": [i, i + 1]}) for i in range(args.write_only)],
+        )
+        return
 
     def items(n, tag):
         return [
@@ -110,15 +126,28 @@ def main(argv=None) -> None:
             audit_record(obj=unit, actor=actor, action="update", changes={"edit": [i, i + 1]})
         baseline.append((time.perf_counter() - t0) * 1000)
 
-    thread = threading.Thread(target=writer)
-    thread.start()
-    started.wait()
-    while not done.is_set():
+    if args.writer == "thread":
+        thread = threading.Thread(target=writer)
+        thread.start()
+        started.wait()
+        running = lambda: not done.is_set()  # noqa: E731
+    else:
+        command = [sys.executable, __file__, "--database-url", args.database_url,
+                   "--write-only", str(args.batch)]  # fmt: skip
+        if args.chunk:
+            command += ["--chunk", str(args.chunk)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        process.stdout.readline()  # Django is set up: the batch starts now
+        running = lambda: process.poll() is None  # noqa: E731
+    while running():
         t0 = time.perf_counter()
         with transaction.atomic():
             audit_record(obj=unit, actor=actor, action="update", changes={"edit": [0, 1]})
         waits.append((time.perf_counter() - t0) * 1000)
-    thread.join()
+    if args.writer == "thread":
+        thread.join()
+    elif process.returncode:
+        errors.append(f"exit status {process.returncode}")
     if errors:
         raise SystemExit(f"batch writer failed: {errors[0]!r}")
 
@@ -135,6 +164,7 @@ def main(argv=None) -> None:
     during_median, during_p95 = summary(waits)
     print(
         f"\nOne edit (audit_record in its own transaction), ms; {len(waits)} edits during the batch"
+        f" (written by another {args.writer})"
     )
     print_table(
         ("when", "median ms", "p95 ms", "max ms"),

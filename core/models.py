@@ -158,12 +158,12 @@ class User(AbstractUser):
 class AuditEntry(models.Model):
     """One change to one object: who, when, what, from what to what.
 
-    Entries form a single hash chain, in the order of `seq`. An entry is written unchained
-    (seq, prev_hash and hash empty) in the transaction that made the change, with `digest`,
-    the hash of its own fields; when that transaction commits, a short separate one
-    (core.audit.chain_pending) gives it the next seq and hash = H(version, prev_hash, seq,
-    digest), and moves AuditHead. An edited, deleted or truncated entry breaks the chain or
-    disagrees with the head (`manage.py audit_verify`).
+    Entries form a single hash chain, in the order of their links' `seq`. An entry is
+    written in the transaction that made the change, with `digest`, the hash of its own
+    fields, and is never written again. When that transaction commits, a short separate one
+    (core.audit.chain_entries) gives it its AuditLink: the next seq and hash = H(version,
+    prev_hash, seq, digest), and moves AuditHead. An edited, deleted or truncated entry
+    breaks the chain or disagrees with the head (`manage.py audit_verify`).
 
     hash_version 1 (entries written before the chain was batched) hashed prev_hash,
     object_type, object_id, actor_username, at, action and changes; version 2 hashes every
@@ -172,8 +172,8 @@ class AuditEntry(models.Model):
 
     HASH_VERSION = 2
 
-    # No index of its own: audit_object_idx starts with it. Every index here is written
-    # twice per entry (insert, then chaining), so the table keeps only the ones it reads.
+    # No index of its own: audit_object_idx starts with it. The table keeps only the
+    # indexes it reads: each one is written for every entry.
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     # The object's type as "app_label.model" when the entry was written. The hash covers
     # this text, not the content type row, so a model that moves to another app (its
@@ -191,23 +191,37 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict)
     hash_version = models.PositiveSmallIntegerField(default=HASH_VERSION)
     digest = models.CharField(max_length=64, blank=True)
-    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         indexes = [
-            models.Index(fields=["content_type", "object_id", "-id"], name="audit_object_idx"),
-            # The entries still to chain: small, and read at every append.
-            models.Index(
-                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unchained_idx"
-            ),
+            models.Index(fields=["content_type", "object_id", "-id"], name="audit_object_idx")
         ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+    # The entry's place in the chain, read from its link (None while unchained). Walks
+    # select_related("link"); one entry read alone costs a query for it.
+    def _link_value(self, name: str):
+        try:
+            link = self.link
+        except AuditLink.DoesNotExist:
+            return None
+        return getattr(link, name)
+
+    @property
+    def seq(self) -> int | None:
+        return self._link_value("seq")
+
+    @property
+    def prev_hash(self) -> str:
+        return self._link_value("prev_hash") or ""
+
+    @property
+    def hash(self) -> str:
+        return self._link_value("hash") or ""
 
     def compute_digest(self) -> str:
         """The hash of every field of the entry but its place in the chain (version 2)."""
@@ -224,8 +238,10 @@ class AuditEntry(models.Model):
 
     @staticmethod
     def chain_hash(prev_hash: str, seq: int, digest: str) -> str:
-        """The version-2 link: the entry's digest, its sequence and the hash before it."""
-        return _sha256_json([2, prev_hash, int(seq), digest])
+        """The version-2 link: the entry's digest, its sequence and the hash before it, i.e.
+        the SHA-256 of the canonical JSON [2, prev_hash, seq, digest]. Written out, as both
+        hashes are hex (nothing to escape): it runs for every entry of every batch."""
+        return hashlib.sha256(f'[2,"{prev_hash}",{int(seq)},"{digest}"]'.encode()).hexdigest()
 
     def compute_hash(self, prev_hash: str) -> str:
         """The hash this entry should have after prev_hash, by its own version's formula."""
@@ -246,23 +262,69 @@ class AuditEntry(models.Model):
 
 def entry_digest(object_type, object_id, object_repr, actor_id, actor_username, at, action,
                  changes) -> str:  # fmt: skip
-    """AuditEntry.compute_digest, from the values (core.audit hashes rows before they exist)."""
-    payload = [
-        object_type,
+    """AuditEntry.compute_digest, from the values (core.audit hashes rows before they exist):
+    the SHA-256 of the canonical JSON list [object_type, object_id, object_repr, actor_id,
+    actor_username, at (UTC, ISO 8601), action, changes]."""
+    return digest_from_json(
+        canonical_json(object_type),
         int(object_id),
-        object_repr,
-        actor_id,
-        actor_username,
-        at.astimezone(dt.UTC).isoformat(),
-        action,
-        changes,
-    ]
-    return _sha256_json(payload)
+        canonical_json(object_repr),
+        actor_json(actor_id, actor_username, at),
+        canonical_json(action),
+        canonical_json(changes),
+    )
+
+
+def canonical_json(value) -> str:
+    """The JSON every audit hash is taken over: sorted keys, no spaces, UTF-8 as is."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def actor_json(actor_id, actor_username, at) -> str:
+    """The digest's middle three items, one batch shares them: computed once a batch."""
+    iso = at.astimezone(dt.UTC).isoformat()
+    return f"{canonical_json(actor_id)},{canonical_json(actor_username)},{canonical_json(iso)}"
+
+
+def digest_from_json(type_json, object_id: int, repr_json, actor_part, action_json,
+                     changes_json) -> str:  # fmt: skip
+    """entry_digest from its items' canonical JSON: the list joined by commas, as
+    canonical_json writes a list, so a batch encodes each value once."""
+    blob = f"[{type_json},{object_id},{repr_json},{actor_part},{action_json},{changes_json}]"
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _sha256_json(payload) -> str:
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+class AuditLink(models.Model):
+    """An entry's place in the chain, kept apart from the entry: written once, after the
+    entry's transaction committed (core.audit.chain_entries), so the wide entry row is
+    written once too. The unique seq refuses a fork; the link's hash covers the entry's
+    digest, so the link and the entry are verified together (core.audit.chain_report)."""
+
+    # No foreign key constraint in the database: checking it locks every entry row it names
+    # (FOR KEY SHARE), which writes the wide entry pages a second time, the cost the links
+    # were moved out to save. The walk joins links to entries: a link whose entry is gone
+    # leaves a gap in seq, which chain_report reports as a break (or a head mismatch).
+    entry = models.OneToOneField(
+        AuditEntry,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="link",
+        db_constraint=False,
+    )
+    seq = models.PositiveBigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链环")
+        verbose_name_plural = _("审计链环")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash}"
 
 
 class AuditHead(models.Model):

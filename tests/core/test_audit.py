@@ -33,13 +33,13 @@ def edited(staff_user, cadre_in_street, django_capture_on_commit_callbacks):
 def test_chain_intact_after_changes(edited):
     checked, broken = verify_chain()
     assert checked == AuditEntry.objects.count() == 3 and broken is None
-    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
     call_command("audit_verify")
 
 
 @pytest.mark.django_db
 def test_each_entry_hashes_the_one_before(edited):
-    entries = list(AuditEntry.objects.order_by("seq"))
+    entries = list(AuditEntry.objects.order_by("link__seq"))
     assert [e.seq for e in entries] == [1, 2, 3]
     for before, after in zip(entries, entries[1:], strict=False):
         assert after.prev_hash == before.hash
@@ -48,7 +48,7 @@ def test_each_entry_hashes_the_one_before(edited):
 
 @pytest.mark.django_db
 def test_edited_entry_breaks_the_chain(edited):
-    middle = AuditEntry.objects.order_by("seq")[1]
+    middle = AuditEntry.objects.order_by("link__seq")[1]
     AuditEntry.objects.filter(pk=middle.pk).update(changes={"position_title": ["科长", "局长"]})
     checked, broken = verify_chain()
     assert broken.pk == middle.pk and checked == 1
@@ -58,14 +58,14 @@ def test_edited_entry_breaks_the_chain(edited):
 
 @pytest.mark.django_db
 def test_deleted_entry_breaks_the_chain(edited):
-    first = AuditEntry.objects.order_by("seq").first()
+    first = AuditEntry.objects.order_by("link__seq").first()
     AuditEntry.objects.filter(pk=first.pk).delete()
     assert verify_chain()[1] is not None
 
 
 @pytest.mark.django_db
 def test_reattributed_entry_breaks_the_chain(edited):
-    last = AuditEntry.objects.order_by("seq").last()
+    last = AuditEntry.objects.order_by("link__seq").last()
     AuditEntry.objects.filter(pk=last.pk).update(actor_username="someone_else")
     assert verify_chain()[1].pk == last.pk
 
@@ -96,7 +96,7 @@ def test_concurrent_writers_keep_one_chain():
         t.join()
     assert errors == []
     # Every entry was chained by the appends themselves, none left for audit_verify.
-    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
     report = chain_report()
     assert report.ok and report.checked == 10 and report.chained_now == 0
 
@@ -149,7 +149,7 @@ def test_batches_and_single_edits_at_once_keep_one_chain():
     assert errors == []
     total = 2 * 3 * 50 + 2 * 20
     assert AuditEntry.objects.count() == total
-    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
     report = chain_report()
     assert report.ok and report.checked == total and report.chained_now == 0
     assert report.end_seq == total
@@ -180,9 +180,9 @@ def test_entries_left_unchained_are_chained_in_order_later(
     connection.run_on_commit.clear()
     with django_capture_on_commit_callbacks(execute=True):
         audit_record(obj=tree["city"], actor=None, action="update", changes={"n": [3, 4]})
-    assert AuditEntry.objects.filter(seq__isnull=True).count() == 3
+    assert AuditEntry.objects.filter(link__isnull=True).count() == 3
     assert chain_pending() == 3
-    assert list(AuditEntry.objects.order_by("seq").values_list("changes__n", flat=True)) == [
+    assert list(AuditEntry.objects.order_by("link__seq").values_list("changes__n", flat=True)) == [
         [3, 4],
         [0, 1],
         [1, 2],
@@ -197,7 +197,7 @@ def test_audit_verify_chains_what_was_left_and_says_so(tree):
         audit_record(obj=tree["city"], actor=None, action="update", changes={"n": [i, i + 1]})
     out = _verify()
     assert "为 2 条" in out and "补链" in out
-    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
 
 
 def _verify(*args) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.audit import (
     CHAIN_CHUNK,
+    COPY_FROM,
     AuditItem,
     audit_create,
     audit_record,
@@ -23,7 +24,7 @@ from core.audit import (
     rows_checksum,
     verify_chain,
 )
-from core.models import GENESIS_HASH, AuditEntry, AuditHead
+from core.models import GENESIS_HASH, AuditEntry, AuditHead, AuditLink
 
 from ..factories import UserFactory
 
@@ -52,7 +53,7 @@ def chain(tree, admin_user, committed):
             action="update",
             changes={"name": [f"市{i}", f"市{i + 1}"]},
         )
-    return list(AuditEntry.objects.order_by("seq"))
+    return list(AuditEntry.objects.order_by("link__seq"))
 
 
 def _verify(*args) -> str:
@@ -78,16 +79,22 @@ TAMPERINGS = {
     "changes": lambda: {"name": ["市2", "鹤山市"]},
     "at": lambda: timezone.now() - dt.timedelta(days=30),
     "digest": lambda: "f" * 64,
+    "hash_version": lambda: 1,
+}
+# The entry's place in the chain, kept in its AuditLink.
+LINK_TAMPERINGS = {
     "prev_hash": lambda: "e" * 64,
     "hash": lambda: "d" * 64,
-    "hash_version": lambda: 1,
 }
 
 
-@pytest.mark.parametrize("field", sorted(TAMPERINGS))
+@pytest.mark.parametrize("field", sorted(TAMPERINGS) + sorted(LINK_TAMPERINGS))
 def test_tampering_with_any_field_is_detected(chain, field):
     target = chain[2]
-    AuditEntry.objects.filter(pk=target.pk).update(**{field: TAMPERINGS[field]()})
+    if field in LINK_TAMPERINGS:
+        AuditLink.objects.filter(entry=target).update(**{field: LINK_TAMPERINGS[field]()})
+    else:
+        AuditEntry.objects.filter(pk=target.pk).update(**{field: TAMPERINGS[field]()})
     report = chain_report()
     assert not report.ok and report.broken.pk == target.pk and report.checked == 2
     with pytest.raises(CommandError, match=f"#{target.pk}"):
@@ -96,9 +103,10 @@ def test_tampering_with_any_field_is_detected(chain, field):
 
 def test_swapping_two_entries_places_is_detected(chain):
     a, b = chain[1], chain[2]
-    AuditEntry.objects.filter(pk=a.pk).update(seq=None)
-    AuditEntry.objects.filter(pk=b.pk).update(seq=a.seq)
-    AuditEntry.objects.filter(pk=a.pk).update(seq=b.seq)
+    a_seq, b_seq = a.seq, b.seq
+    AuditLink.objects.filter(entry=a).update(seq=0)
+    AuditLink.objects.filter(entry=b).update(seq=a_seq)
+    AuditLink.objects.filter(entry=a).update(seq=b_seq)
     assert chain_report().broken.pk == b.pk
 
 
@@ -127,6 +135,22 @@ def test_deleting_the_newest_entries_is_detected(chain, removed):
     assert not report.ok and not report.head_matches  # ...shorter than its head
     with pytest.raises(CommandError, match="链头"):
         call_command("audit_verify")
+
+
+@pytest.mark.parametrize("where", ["middle", "newest"])
+def test_deleting_an_entry_in_sql_and_leaving_its_link_is_detected(chain, where):
+    """The link has no foreign key in the database: a link left without its entry is a gap
+    in the walk (or an end short of the head)."""
+    target = chain[2] if where == "middle" else chain[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [target.pk])
+    assert AuditLink.objects.filter(entry_id=target.pk).exists()
+    report = chain_report()
+    assert not report.ok
+    if where == "middle":
+        assert report.broken.pk == chain[3].pk and report.checked == 2
+    else:
+        assert report.broken is None and not report.head_matches
 
 
 def test_deleting_the_newest_entries_and_rewinding_the_head_needs_the_kept_head(chain):
@@ -161,17 +185,22 @@ def test_a_batch_writes_n_entries_in_a_bounded_number_of_queries(
     n, tree, admin_user, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     items = [AuditItem(tree["city"], "update", {"n": [i, i + 1]}) for i in range(n)]
-    # Writing: a savepoint, the content type, one INSERT a 2,000 rows. Chaining, a short
-    # transaction a CHAIN_CHUNK: lock, which are still unchained, head, one UPDATE, head.
-    # Never a query an entry.
-    # (SQLite, in process, takes at most 999 parameters a statement: 76 rows an INSERT.)
-    per_insert = 2000 if connection.vendor == "postgresql" else 999 // 13
+    # Writing: a savepoint, the content type, then on PostgreSQL ids from the sequence and
+    # one COPY (from COPY_FROM entries on; fewer, one INSERT). Chaining, a short transaction
+    # a CHAIN_CHUNK: lock, which are linked already, head, the links (one COPY or INSERT),
+    # head. Never a query an entry.
+    # (SQLite, in process, takes at most 999 parameters a statement: 90 entries or 249 links
+    # an INSERT.)
+    if connection.vendor == "postgresql":
+        writes, link_writes = (2 if n >= COPY_FROM else 1), 1
+    else:
+        writes, link_writes = -(-n // (999 // 11)), -(-min(n, CHAIN_CHUNK) // (999 // 4))
     chunks = -(-n // CHAIN_CHUNK)
-    with django_assert_max_num_queries(4 + -(-n // per_insert) + 7 * chunks):
+    with django_assert_max_num_queries(4 + writes + (6 + link_writes) * chunks):
         with django_capture_on_commit_callbacks(execute=True):
             assert audit_record_many(actor=admin_user, items=items) == n
     assert AuditEntry.objects.count() == n
-    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
     report = chain_report()
     assert report.ok and report.checked == n and report.head_seq == n
     assert (
@@ -182,7 +211,7 @@ def test_a_batch_writes_n_entries_in_a_bounded_number_of_queries(
 def test_a_batch_keeps_the_order_it_was_given(tree, committed):
     items = [AuditItem(tree[k], "update", {"k": [None, k]}) for k in ("street", "city", "other")]
     committed(audit_record_many, actor=None, items=items)
-    entries = AuditEntry.objects.order_by("seq")
+    entries = AuditEntry.objects.order_by("link__seq")
     assert [e.changes["k"][1] for e in entries] == ["street", "city", "other"]
     assert [e.object_repr for e in entries] == ["解放路街道", "济南市", "鹤山市"]
 
@@ -287,21 +316,22 @@ def test_version_1_entries_still_verify_and_the_chain_goes_on_from_them(
         entry = AuditEntry(content_type=ct, object_type="cadres.unit", object_id=tree["city"].pk,
                            object_repr="济南市", actor=admin_user, actor_username="admin1",
                            at=timezone.now(), action="update", changes={"n": [seq, seq + 1]},
-                           hash_version=1, seq=seq, prev_hash=prev)  # fmt: skip
-        entry.hash = _v1_hash(prev, entry)
+                           hash_version=1)  # fmt: skip
         entry.save()
-        prev = entry.hash
+        link = AuditLink.objects.create(entry=entry, seq=seq, prev_hash=prev,
+                                        hash=_v1_hash(prev, entry))  # fmt: skip
+        prev = link.hash
     AuditHead.objects.update(seq=2, hash=prev)
     committed(audit_record, obj=tree["city"], actor=admin_user, action="update",
               changes={"n": [3, 4]})  # fmt: skip
-    newest = AuditEntry.objects.get(seq=3)
+    newest = AuditEntry.objects.get(link__seq=3)
     assert newest.hash_version == 2 and newest.prev_hash == prev
     report = chain_report()
     assert report.ok and report.checked == 3
     # The old formula does not cover the representation: version 2 does.
-    AuditEntry.objects.filter(seq=1).update(object_repr="别的单位")
+    AuditEntry.objects.filter(link__seq=1).update(object_repr="别的单位")
     assert chain_report().ok
-    AuditEntry.objects.filter(seq=3).update(object_repr="别的单位")
+    AuditEntry.objects.filter(link__seq=3).update(object_repr="别的单位")
     assert chain_report().broken.seq == 3
 
 
@@ -314,3 +344,47 @@ def test_no_entry_survives_in_sqlite_or_postgres_without_its_transaction(tree):
         raise RuntimeError
     assert not AuditEntry.objects.exists()
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+# COPY (PostgreSQL, from COPY_FROM entries on) ---------------------------------------------
+
+
+def test_a_copied_batch_stores_every_character_as_given(tree, admin_user, committed):
+    """Tabs, newlines, backslashes, quotes and a NULL actor survive COPY's text format: the
+    stored entries are the ones hashed, and the chain verifies."""
+    odd = 'a\tb\nc\r\\d "e" \\N 审计'
+    unit = tree["city"]
+    unit.name = odd
+    items = [AuditItem(unit, odd, {odd: [odd, i]}) for i in range(COPY_FROM + 1)]
+    items.append(AuditItem(tree["street"], "update", {"plain": [1, 2]}))
+    committed(audit_record_many, actor=None, items=items)
+    entries = list(AuditEntry.objects.order_by("link__seq"))
+    assert len(entries) == COPY_FROM + 2
+    first = entries[0]
+    assert (first.object_repr, first.action, first.changes) == (odd, odd, {odd: [odd, 0]})
+    assert first.actor_id is None and first.actor_username == "system"
+    assert entries[-1].object_id == tree["street"].pk
+    assert all(e.digest == e.compute_digest() for e in entries)
+    report = chain_report()
+    assert report.ok and report.checked == COPY_FROM + 2 and report.chained_now == 0
+
+
+def test_the_hashes_are_taken_over_the_canonical_json_of_the_whole_list():
+    """The digest and the link are built from their items' JSON (a batch encodes what it
+    shares once); they must equal the hash of the whole list's canonical JSON, the formula
+    every entry already stored was hashed with."""
+    from core.models import entry_digest
+
+    def whole(payload):
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    odd = 'a\tb\n"c"\\ 审计 \u2028'
+    for actor_id, changes in ((None, {}), (7, {"z": [1.5, None], "a": {"y": [odd, True]}})):
+        expected = whole(["cadres.unit", 12, odd, actor_id, "admin1",
+                          at.astimezone(dt.UTC).isoformat(), odd, changes])  # fmt: skip
+        assert entry_digest("cadres.unit", 12, odd, actor_id, "admin1", at, odd, changes) == (
+            expected
+        )
+    assert AuditEntry.chain_hash("ab" * 32, 41, "cd" * 32) == whole([2, "ab" * 32, 41, "cd" * 32])

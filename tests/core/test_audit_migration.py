@@ -55,13 +55,13 @@ def test_the_migration_keeps_every_row_and_the_old_chain_verifies(tree):
     executor = MigrationExecutor(connection)
     executor.migrate(leaves)
 
-    rows = list(AuditEntry.objects.order_by("seq"))
+    rows = list(AuditEntry.objects.order_by("link__seq"))
     assert [r.pk for r in rows] == ids and [r.seq for r in rows] == [1, 2, 3]
     assert {r.hash_version for r in rows} == {1}
     assert (AuditHead.objects.get().seq, AuditHead.objects.get().hash) == (3, prev)
     assert chain_report().ok
     audit_record(obj=tree["city"], actor=None, action="update", changes={"name": ["3", "4"]})
-    newest = AuditEntry.objects.get(seq=4)
+    newest = AuditEntry.objects.get(link__seq=4)
     assert newest.hash_version == 2 and newest.prev_hash == prev
     report = chain_report()
     assert report.ok and report.checked == 4

@@ -89,7 +89,7 @@ def test_audit_verify_job_checks_the_chain_and_reports_it(started, admin_user, t
     assert (job.state, job.progress) == (Job.State.DONE, 1.0)
     assert {k: job.result[k] for k in ("checked", "ok", "broken_entry", "problems")} == {
         "checked": 3, "ok": True, "broken_entry": None, "problems": []}
-    assert job.result["head"] == {"seq": 3, "hash": AuditEntry.objects.get(seq=3).hash}
+    assert job.result["head"] == {"seq": 3, "hash": AuditEntry.objects.get(link__seq=3).hash}
     assert job.created_by == admin_user
     assert job.started_at <= job.finished_at
 

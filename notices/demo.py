@@ -101,10 +101,9 @@ def load_notices(ctx: DemoContext) -> str:
             start = timezone.localdate() + dt.timedelta(days=1)
         notice = notice_create(
             actor=staff_jinan, kind=Notice.Kind.PRE_APPOINTMENT, issuing_unit=ctx.unit("JN"),
-            title="济南市委组织部干部任前公示", period_start=start,
+            issuer="中共济南市委组织部", title="济南市委组织部干部任前公示", period_start=start,
             preamble="根据《党政领导干部选拔任用工作条例》有关规定，经市委研究，"
                      "现将拟提拔任职干部情况予以公示。",
-            closing="公示期间，如对公示对象有不同意见，请通过来电、来信或来访等方式向市委组织部反映。",
             entries=[{"cadre": xie, "proposed_post": XIE_PROPOSED_POST,
                       "note": "破格提拔", "exceptional_reason": "任职年限破格"}])
         _publish(staff_jinan, notice, done, left)
@@ -114,7 +113,7 @@ def load_notices(ctx: DemoContext) -> str:
         if case is not None:
             notice = notice_create(
                 actor=staff_ningbo, kind=Notice.Kind.TOLERANCE_DECISION,
-                issuing_unit=ctx.unit("NB"), case=case,
+                issuing_unit=ctx.unit("NB"), issuer="中共宁波市委组织部", case=case,
                 preamble="经集体审议，现将容错免责认定结果通知如下。")
             _publish(staff_ningbo, notice, done, left)
 
@@ -124,7 +123,7 @@ def load_notices(ctx: DemoContext) -> str:
         if clarification is not None:
             notice = notice_create(
                 actor=staff_heshan, kind=Notice.Kind.CLARIFICATION, issuing_unit=heshan,
-                clarification=clarification)
+                issuer="中共鹤山市委组织部", clarification=clarification)
             _publish(staff_heshan, notice, done, left)
 
         records = list(IncentiveRecord.objects.filter(
@@ -133,7 +132,7 @@ def load_notices(ctx: DemoContext) -> str:
         if records:
             notice = notice_create(
                 actor=staff_heshan, kind=Notice.Kind.COMMENDATION, issuing_unit=heshan,
-                title=MARKER, records=records,
+                issuer="中共鹤山市委组织部", title=MARKER, records=records,
                 preamble="为激励广大干部担当作为，经研究，决定对以下集体和个人予以通报表扬。")
             _publish(staff_heshan, notice, done, left)
     summary = f"{len(done)} 份公告已发布（{'、'.join(done)}）"

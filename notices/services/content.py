@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.workdays import CalendarNotCovered, nth_working_day
+from fault_tolerance.selectors import policy_for
 
 from ..models import Notice
 
@@ -97,6 +98,9 @@ def _tolerance_decision(notice: Notice, *, errors: dict, **_kw) -> dict:
         "outcome": case.outcome, "outcome_label": case.get_outcome_display(),
         "decided_on": gb_date(decision.decided_at.date() if decision else case.decided_on),
         "round": case.round,
+        # The appeal window of the case's policy (calendar days from notice); a decision on
+        # appeal is final (one appeal only, DOMAIN.md).
+        "appeal_days": policy_for(case.jurisdiction).appeal_days if case.round == 1 else None,
     }
 
 

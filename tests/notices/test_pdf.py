@@ -53,6 +53,8 @@ EXPECTED = {
     "tolerance_decision": [
         "某组容〔2026〕1号", "关于对謝允崗同志予以容错免责的通知", "謝允崗同志、解放路街道：",
         "“老旧小区改造试点资金拨付”", "2026年11月2日集体研究", "认定结果：免责。",
+        # The appeal window is the case's policy's (30 days by default), not a fixed text.
+        "可自收到本通知之日起30日内",
     ],
     "clarification": [
         "某组澄〔2026〕1号", "关于为干部澄清正名的通报",

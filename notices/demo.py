@@ -105,7 +105,7 @@ def load_notices(ctx: DemoContext) -> str:
             preamble="根据《党政领导干部选拔任用工作条例》有关规定，经市委研究，"
                      "现将拟提拔任职干部情况予以公示。",
             entries=[{"cadre": xie, "proposed_post": XIE_PROPOSED_POST,
-                      "note": "破格提拔", "exceptional_reason": "任职年限破格"}])
+                      "exceptional_reason": "任职年限破格"}])
         _publish(staff_jinan, notice, done, left)
 
         case = (Case.objects.filter(title__endswith=NINGBO_TITLE, state__in=Case.DECIDED_STATES)

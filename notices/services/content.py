@@ -39,6 +39,13 @@ def issuer(name: str = "") -> dict:
             "objections": dict(conf["NOTICE_OBJECTIONS"])}
 
 
+def _post(unit_name: str, title: str) -> str:
+    """A post as printed: the unit, then the title, unless the title already names the unit
+    (华山街道办事处主任, not 华山街道华山街道办事处主任)."""
+    title = (title or "").strip()
+    return title if title.startswith(unit_name) else f"{unit_name}{title}"
+
+
 def _current_appointment(cadre):
     return (cadre.appointments.filter(end_date__isnull=True)
             .order_by("-is_main", "-start_date", "-id").select_related("unit").first())
@@ -53,8 +60,8 @@ def _pre_appointment(notice: Notice, *, today: dt.date, errors: dict) -> dict:
             "cadre": cadre.pk, "name": cadre.name, "gender": cadre.get_gender_display(),
             "birth": year_month(cadre.birth_date),
             "education": cadre.get_education_display() if cadre.education else "",
-            "current_post": (f"{current.unit.name}{current.title}" if current
-                             else f"{cadre.unit.name}{cadre.position_title}"),
+            "current_post": (_post(current.unit.name, current.title) if current
+                             else _post(cadre.unit.name, cadre.position_title)),
             "since": year_month(current.start_date) if current else "",
             "proposed_post": entry.proposed_post, "note": entry.note,
             "exceptional_reason": entry.exceptional_reason,

@@ -72,6 +72,12 @@ class Pagination(PageNumberPagination):
             )
         return min(size, self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        """?page= as given. DRF reads an empty `page=` as page 1; here it is an invalid page
+        (404, "无效页面。"), as `page=abc` and `page=0` are: the schema says an integer."""
+        raw = request.query_params.get(self.page_query_param)
+        return 1 if raw is None else raw
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -9,6 +9,8 @@ modification time changes). README.md, "Signing notices", says how to configure 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
@@ -93,23 +95,40 @@ def configured_signer():
         return _load_signer(path, conf.get("NOTICE_SIGNING_PASSPHRASE") or "", mtime)
 
 
-def sign_pdf(data: bytes) -> tuple[bytes, bool]:
+def sign_pdf(data: bytes, *, name: str = "") -> tuple[bytes, bool]:
     """The PDF signed with the configured certificate and True; unchanged and False when no
-    certificate is configured. Raises SigningError when the configured one cannot be read:
-    publishing then fails and leaves the draft as it was, rather than issue it unsigned."""
+    certificate is configured. name: the signer's name shown by PDF readers (the notice's
+    issuing body; default the configured one). Raises SigningError when the configured one
+    cannot be read: publishing then fails and leaves the draft as it was, rather than issue
+    it unsigned."""
     signer = configured_signer()
     if signer is None:
         return data, False
+    return _outside_event_loop(_sign, data, signer, name or settings.DANDANG["ISSUING_BODY"]), True
+
+
+def _sign(data: bytes, signer, name: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    body = settings.DANDANG["ISSUING_BODY"]
     meta = signers.PdfSignatureMetadata(
         field_name="Signature", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
-        reason="公告发布", location=body, name=body)
+        reason="公告发布", location=name, name=name)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
-    return out.getvalue(), True
+    return signers.PdfSigner(meta, signer=signer).sign_pdf(
+        writer, bytes_reserved=SIGNATURE_BYTES).getvalue()
+
+
+def _outside_event_loop(fn, *args):
+    """fn(*args), in a thread of its own when this one runs an event loop: pyHanko's
+    synchronous API calls asyncio.run(), which refuses inside a running loop (an ASGI
+    server's thread, Playwright's sync API in the browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def make_self_signed(path: Path, *, common_name: str, passphrase: str, years: int = 5) -> Path:

@@ -333,7 +333,7 @@ def test_marking_notifications_read_ignores_ids_that_cannot_exist(client, staff_
 # Pages of a list -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", HUGE])
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "", " ", "²", "999999", HUGE])
 def test_a_page_that_does_not_exist_is_404(admin_api, cadre_in_street, page):
     response = admin_api.get("/api/v1/cadres/", {"page": page})
     assert response.status_code == 404

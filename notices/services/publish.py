@@ -50,7 +50,7 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     number = format_number(locked.kind, today.year, sequence)
     code = new_code()
     html = render_html(content, document_number=number, issued_on=today, verification_code=code)
-    data, signed = sign_pdf(render_pdf(html))
+    data, signed = sign_pdf(render_pdf(html), name=content["issuer"]["body"])
 
     locked.state = Notice.State.PUBLISHED
     locked.year, locked.sequence, locked.document_number = today.year, sequence, number

@@ -83,8 +83,9 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
 
 
-def sign_pdf(data: bytes) -> tuple[bytes, bool]:
-    """The PDF signed with the configured certificate, and whether it was (notices.signing)."""
+def sign_pdf(data: bytes, *, name: str = "") -> tuple[bytes, bool]:
+    """The PDF signed with the configured certificate in the issuing body's name, and whether
+    it was (notices.signing)."""
     from ..signing import sign_pdf as sign
 
-    return sign(data)
+    return sign(data, name=name)

@@ -223,12 +223,13 @@ class TestSeededDemo:
 
     def test_second_run_changes_nothing_and_says_so(self, demo_db):
         before = _counts()
-        last_hash = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        # The newest entry is the same one (its digest: every field of it).
+        last_hash = AuditEntry.objects.order_by("-id").values_list("digest", flat=True).first()
         output = _seed()
         assert "演示数据已存在" in output
         assert _counts() == before
         assert (
-            AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() == last_hash
+            AuditEntry.objects.order_by("-id").values_list("digest", flat=True).first() == last_hash
         )
 
     def test_first_run_prints_the_accounts_table(self, demo_db):

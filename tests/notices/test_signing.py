@@ -63,6 +63,27 @@ def test_a_published_notice_is_signed_and_validates(staff_user, tree, cadre_in_s
     assert not validate_pdf_signature(broken, ValidationContext(trust_roots=[certificate])).intact
 
 
+def test_signing_works_in_a_thread_that_runs_an_event_loop(certificate):
+    """pyHanko's synchronous API calls asyncio.run(): from a thread with a running loop (an
+    ASGI server's, Playwright's in the browser tests) the signing goes to a thread of its own
+    and is named for the notice's issuing body."""
+    import asyncio
+
+    from weasyprint import HTML
+
+    blank = HTML(string="<p>x</p>").write_pdf()
+
+    async def inside_a_loop():
+        return signing.sign_pdf(blank, name="中共历下区委组织部")
+
+    data, signed = asyncio.run(inside_a_loop())
+    assert signed
+    [signature] = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[certificate]))
+    assert status.intact and status.valid
+    assert signature.sig_object["/Name"] == "中共历下区委组织部"
+
+
 @pytest.mark.django_db
 def test_without_a_certificate_the_pdf_is_unsigned(staff_user, tree, cadre_in_street, monday,
                                                    settings):

@@ -421,7 +421,6 @@ WHERE tally_entries.flag IN ('pending', 'dismissed')
   AND p.cadre_id = tally_entries.cadre_id AND p.year = tally_entries.year;
 DROP TABLE IF EXISTS {temp}.tally_rows;
 DROP TABLE IF EXISTS {temp}.tally_changed;
-DROP TABLE IF EXISTS {temp}.tally_text;
 CREATE TEMP TABLE tally_rows AS
 SELECT r.cadre_id, r.year, c.unit_id, u.path AS unit_path, r.positive, r.negative, r.digest,
        r.entry_count
@@ -456,14 +455,6 @@ WHERE n.cadre_id IS NULL OR l.id IS NULL
       {distinct} (n.unit_id, n.unit_path, n.positive, n.negative, n.digest,
                   %(rules_version)s);
 DELETE FROM {ledger} WHERE id IN (SELECT ledger_id FROM tally_changed WHERE cadre_id IS NULL);
-DELETE FROM tally_changed WHERE cadre_id IS NULL;
-ANALYZE tally_changed;
-CREATE TEMP TABLE tally_text AS
-SELECT e.cadre_id, e.year, {entries} AS entries
-FROM (SELECT e.* FROM tally_entries e
-      JOIN tally_changed n ON n.cadre_id = e.cadre_id AND n.year = e.year
-      ORDER BY e.cadre_id, e.year, e.ord, e.code, e.source) e
-GROUP BY e.cadre_id, e.year;
 """
 
 _WRITE = """
@@ -471,7 +462,13 @@ INSERT INTO {ledger} AS l (cadre_id, year, unit_id, unit_path, positive, negativ
                            entries_digest, rules_version, tallied_at)
 SELECT n.cadre_id, n.year, n.unit_id, n.unit_path, n.positive, n.negative,
        n.positive - n.negative, {as_json[t.entries]}, n.digest, %(rules_version)s, %(now)s
-FROM tally_changed n JOIN tally_text t ON t.cadre_id = n.cadre_id AND t.year = n.year
+FROM tally_changed n JOIN (
+  SELECT e.cadre_id, e.year, {entries} AS entries
+  FROM (SELECT e.* FROM tally_entries e
+        JOIN tally_changed n ON n.cadre_id = e.cadre_id AND n.year = e.year
+        ORDER BY e.cadre_id, e.year, e.ord, e.code, e.source) e
+  GROUP BY e.cadre_id, e.year
+) t ON t.cadre_id = n.cadre_id AND t.year = n.year
 WHERE 1 = 1 ORDER BY n.cadre_id, n.year
 ON CONFLICT (cadre_id, year) DO UPDATE
 SET unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, positive = EXCLUDED.positive,
@@ -493,7 +490,6 @@ DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
 DROP TABLE IF EXISTS {temp}.tally_entries;
 DROP TABLE IF EXISTS {temp}.tally_rows;
 DROP TABLE IF EXISTS {temp}.tally_changed;
-DROP TABLE IF EXISTS {temp}.tally_text;
 """
 
 
@@ -623,7 +619,8 @@ def _bulk(cursor, full: bool):
         return
     from ..models import LedgerRow
 
-    cursor.execute("SELECT count(*), (SELECT count(*) FROM tally_rows) FROM tally_changed")
+    cursor.execute("SELECT count(*), (SELECT count(*) FROM tally_rows) FROM tally_changed"
+                   " WHERE cadre_id IS NOT NULL")
     changed, rows = cursor.fetchone()
     if changed < max(BULK_MIN_ROWS, rows / 2):
         yield

@@ -15,7 +15,9 @@ How a tally runs (`tally`):
 3. The swap, in ONE transaction: the job's attempt fence is checked (a run taken over writes
    nothing), the rules that need a decision get their pending RuleProposal rows, rows of the
    scope no longer derived are deleted and the rest upserted (a row is written only when it
-   changed, so the same inputs leave the same ledger, tallied_at included), and one audit_run
+   changed, found by a digest of its staged entries before any JSON is built, so the same
+   inputs leave the same ledger, tallied_at included; a full tally rewriting most of the
+   ledger builds its secondary indexes again afterwards, `_bulk`), and one audit_run
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
    (READ COMMITTED) see the old ledger or the new one, never a mix.
 

@@ -135,8 +135,17 @@ def _other_connection():
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="a second connection reading during the swap: PostgreSQL's (psycopg2)")
-@pytest.mark.django_db(transaction=True)
-def test_readers_see_the_old_ledger_or_the_new_one_never_a_mix(tree, staff_user):
+# serialized_rollback: the measures (a data migration) survive the flush between the two runs.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("bulk", [False, True], ids=["row-by-row", "indexes-rebuilt"])
+def test_readers_see_the_old_ledger_or_the_new_one_never_a_mix(tree, staff_user, bulk,
+                                                                 monkeypatch):
+    """Also when the swap rebuilds the ledger's indexes (half the rows change here): the
+    readers then wait for the commit and see the new ledger."""
+    if bulk:
+        from incentives.services import ledger
+
+        monkeypatch.setattr(ledger, "BULK_MIN_ROWS", 1)
     cadres = [CadreFactory(unit=tree["street"]) for _ in range(60)]
     for cadre in cadres:
         grades(cadre, staff_user, y2023="excellent", y2024="basically_competent")

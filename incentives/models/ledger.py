@@ -27,7 +27,8 @@ class LedgerRow(models.Model):
     negative = models.IntegerField(_("反向分"), default=0)
     net = models.IntegerField(_("净分"), default=0)
     entries = models.JSONField(_("明细"), default=list)
-    # md5 of the entries as the tally built them: the next tally compares rows by it.
+    # A digest of the entries as the tally staged them (PostgreSQL: a hash of each entry,
+    # combined; SQLite: md5 of their text): the next tally compares rows by it.
     entries_digest = models.CharField(_("明细摘要"), max_length=32, default="", editable=False)
     rules_version = models.CharField(_("规则版本"), max_length=64, default="")
     tallied_at = models.DateTimeField(_("计算时间"))

@@ -15,7 +15,9 @@ How a tally runs (`tally`):
 3. The swap, in ONE transaction: the job's attempt fence is checked (a run taken over writes
    nothing), the rules that need a decision get their pending RuleProposal rows, rows of the
    scope no longer derived are deleted and the rest upserted (a row is written only when it
-   changed, so the same inputs leave the same ledger, tallied_at included), and one audit_run
+   changed, found by a digest of its staged entries before any JSON is built, so the same
+   inputs leave the same ledger, tallied_at included; a full tally rewriting most of the
+   ledger builds its secondary indexes again afterwards, `_bulk`), and one audit_run
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
    (READ COMMITTED) see the old ledger or the new one, never a mix.
 
@@ -189,11 +191,22 @@ _DIALECTS = {
         "scope": _Fragment("{0} = ANY(%(cadres)s::bigint[])"),
         "year_of": _Fragment("extract(year FROM {0})::int"),
         # The year of the last day of a period of {1} months from {0}.
-        "end_year": _Fragment("extract(year FROM ({0} + make_interval(months => {1}))::date - 1)::int"),
+        "end_year": _Fragment("extract(year FROM ({0} + make_interval(months => {1}))::date - 1)"
+                              "::int"),
         # The entries as JSON text (written as jsonb, the same value jsonb_agg would give).
         "entries": "'[' || string_agg(" + _ENTRY_TEXT + ", ',') || ']'",
         "as_json": _Fragment("CAST({0} AS jsonb)"),
-        "lines": "string_agg(" + _LINE + ", '|' ORDER BY cadre_id, year)",
+        # A row's digest, from its staged entries without building their text: the XOR of
+        # each entry's 64-bit hash (order-free, so no sort: the entries' order follows from
+        # their content, and no two entries of a row are alike). The text is then built for
+        # the changed rows only.
+        "digest": "CAST(bit_xor(hash_record_extended((e.kind, e.code, e.label, e.points,"
+                  " e.source, e.flag, e.from_year, e.record_id, e.rule_id, e.proposal_id), 0))"
+                  " AS text)",
+        "digest_from": "tally_entries",
+        # The checksum: the rows' lines hashed and summed (no sort), as a fixed-length md5.
+        "checksum": "md5(count(*) || ':' || coalesce(sum(hash_record_extended((cadre_id, year,"
+                    " positive, negative, digest), 0)), 0))",
         "lines_from": "tally_rows",
         "distinct": "IS DISTINCT FROM",
     },
@@ -210,7 +223,11 @@ _DIALECTS = {
         "entries": "json_group_array(json_patch('{{}}', json_object("
                    + _ENTRY_PAIRS.format(true="json('true')") + ")))",
         "as_json": _Fragment("{0}"),
-        "lines": "group_concat(" + _LINE + ", '|')",
+        # A row's digest: md5 of its entries' text, built from the ordered entries.
+        "digest": "md5(json_group_array(json_patch('{{}}', json_object("
+                  + _ENTRY_PAIRS.format(true="json('true')") + "))))",
+        "digest_from": "(SELECT * FROM tally_entries ORDER BY cadre_id, year, ord, code, source)",
+        "checksum": "md5(coalesce(group_concat(" + _LINE + ", '|'), ''))",
         "lines_from": "(SELECT * FROM tally_rows ORDER BY cadre_id, year)",
         "distinct": "IS NOT",
     },
@@ -221,7 +238,8 @@ def _dialect() -> dict:
     try:
         return _DIALECTS[connection.vendor]
     except KeyError:
-        raise NotImplementedError(f"the tally runs on PostgreSQL or SQLite, not {connection.vendor}")
+        raise NotImplementedError(
+            f"the tally runs on PostgreSQL or SQLite, not {connection.vendor}") from None
 
 
 def _array(values):
@@ -391,51 +409,69 @@ ON CONFLICT DO NOTHING;
 """
 
 # A rule outcome that needs a decision names its proposal (pending or dismissed) for the pages.
-# Then a row per cadre and year. Its entries' order (ord, code, source) is the order of an
-# ordered subquery that the aggregate reads as it comes (both dialects): an ORDER BY inside
-# the aggregate sorts every group again on PostgreSQL 15 (0.5 s at city scale), and SQLite
-# before 3.44 has none. The cadre's unit is joined after the grouping, to fewer rows.
+# Then a row per cadre and year with its figures and the digest of its entries (the dialect's
+# "digest": on PostgreSQL a hash of the staged entries, no text built and no sort). The
+# cadre's unit is joined after the grouping, to fewer rows.
 _AGGREGATE = """
-UPDATE tally_entries SET proposal_id = (
-  SELECT min(p.id) FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
-  WHERE pr.code = tally_entries.code AND p.cadre_id = tally_entries.cadre_id
-    AND p.year = tally_entries.year)
-WHERE flag IN ('pending', 'dismissed') AND source LIKE 'annual-assessment:%%';
+UPDATE tally_entries SET proposal_id = p.id
+FROM (SELECT pr.code, p.cadre_id, p.year, min(p.id) AS id
+      FROM {proposal} p JOIN {rule} pr ON pr.id = p.rule_id
+      WHERE {scope[p.cadre_id]} AND """ + _YEAR.format(col="p.year") + """
+      GROUP BY pr.code, p.cadre_id, p.year) p
+WHERE tally_entries.flag IN ('pending', 'dismissed')
+  AND tally_entries.source LIKE 'annual-assessment:%%' AND p.code = tally_entries.code
+  AND p.cadre_id = tally_entries.cadre_id AND p.year = tally_entries.year;
 DROP TABLE IF EXISTS {temp}.tally_rows;
 DROP TABLE IF EXISTS {temp}.tally_changed;
 CREATE TEMP TABLE tally_rows AS
-SELECT r.cadre_id, r.year, c.unit_id, u.path AS unit_path, r.positive, r.negative, r.entries,
-       md5(r.entries) AS digest
+SELECT r.cadre_id, r.year, c.unit_id, u.path AS unit_path, r.positive, r.negative, r.digest,
+       r.entry_count
 FROM (
-  SELECT e.cadre_id, e.year,
+  SELECT e.cadre_id, e.year, count(*) AS entry_count,
          CAST(coalesce(sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points > 0), 0)
               AS integer) AS positive,
          CAST(coalesce(-sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points < 0), 0)
               AS integer) AS negative,
-         {entries} AS entries
-  FROM (SELECT * FROM tally_entries ORDER BY cadre_id, year, ord, code, source) e
+         {digest} AS digest
+  FROM {digest_from} e
   GROUP BY e.cadre_id, e.year
 ) r JOIN {cadre} c ON c.id = r.cadre_id JOIN {unit} u ON u.id = c.unit_id;
 """
 
-# The rows that changed are found first, by the digest of their entries (never the whole
-# jsonb), and only they are written: the upsert neither compares nor locks the others.
-# (WHERE 1 = 1: SQLite reads ON CONFLICT after a bare FROM as a join's ON.)
-_SWAP = """
-DELETE FROM {ledger} AS l
-WHERE {scope[l.cadre_id]} AND """ + _YEAR.format(col="l.year") + """
-  AND NOT EXISTS (SELECT 1 FROM tally_rows n WHERE n.cadre_id = l.cadre_id AND n.year = l.year);
+# One FULL JOIN of the staged rows and the scope's ledger rows finds the rows no longer derived
+# (deleted) and the rows that changed (by their figures, unit, path, rules version and the
+# digest of their entries; SQLite 3.39 or later for the join), and only for these are
+# the entries built as text, in one GroupAggregate over an ordered subquery: its entries'
+# order (ord, code, source) is the order the aggregate reads them in (both dialects; an ORDER
+# BY inside the aggregate sorts every group again on PostgreSQL 15, and SQLite before 3.44 has
+# none). Only the changed rows are written, in key order: the upsert neither compares nor
+# locks the others. (WHERE 1 = 1: SQLite reads ON CONFLICT after a bare FROM as a join's ON.)
+_CHANGED = """
 CREATE TEMP TABLE tally_changed AS
-SELECT n.* FROM tally_rows n LEFT JOIN {ledger} l ON l.cadre_id = n.cadre_id AND l.year = n.year
-WHERE l.id IS NULL
+SELECT n.*, l.id AS ledger_id
+FROM tally_rows n FULL JOIN (
+  SELECT * FROM {ledger} WHERE {scope[cadre_id]} AND """ + _YEAR.format(col="year") + """
+) l ON l.cadre_id = n.cadre_id AND l.year = n.year
+WHERE n.cadre_id IS NULL OR l.id IS NULL
    OR (l.unit_id, l.unit_path, l.positive, l.negative, l.entries_digest, l.rules_version)
       {distinct} (n.unit_id, n.unit_path, n.positive, n.negative, n.digest,
                   %(rules_version)s);
+DELETE FROM {ledger} WHERE id IN (SELECT ledger_id FROM tally_changed WHERE cadre_id IS NULL);
+"""
+
+_WRITE = """
 INSERT INTO {ledger} AS l (cadre_id, year, unit_id, unit_path, positive, negative, net, entries,
                            entries_digest, rules_version, tallied_at)
 SELECT n.cadre_id, n.year, n.unit_id, n.unit_path, n.positive, n.negative,
-       n.positive - n.negative, {as_json[n.entries]}, n.digest, %(rules_version)s, %(now)s
-FROM tally_changed n WHERE 1 = 1
+       n.positive - n.negative, {as_json[t.entries]}, n.digest, %(rules_version)s, %(now)s
+FROM tally_changed n JOIN (
+  SELECT e.cadre_id, e.year, {entries} AS entries
+  FROM (SELECT e.* FROM tally_entries e
+        JOIN tally_changed n ON n.cadre_id = e.cadre_id AND n.year = e.year
+        ORDER BY e.cadre_id, e.year, e.ord, e.code, e.source) e
+  GROUP BY e.cadre_id, e.year
+) t ON t.cadre_id = n.cadre_id AND t.year = n.year
+WHERE 1 = 1 ORDER BY n.cadre_id, n.year
 ON CONFLICT (cadre_id, year) DO UPDATE
 SET unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, positive = EXCLUDED.positive,
     negative = EXCLUDED.negative, net = EXCLUDED.net, entries = EXCLUDED.entries,
@@ -444,10 +480,10 @@ SET unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, positive = EXCLU
 """
 
 # The checksum of the scope's rows as the swap left them: read from the staged rows (the same
-# values), in one pass.
+# values), in one pass (the dialect's "checksum" of the rows' lines).
 _CHECKSUM = """
-SELECT count(*), coalesce(sum(positive), 0), coalesce(sum(negative), 0),
-       md5(coalesce({lines}, ''))
+SELECT count(*), coalesce(sum(positive), 0), coalesce(sum(negative), 0), {checksum},
+       coalesce(sum(entry_count), 0)
 FROM {lines_from} l"""
 
 _DROP = """
@@ -510,9 +546,12 @@ def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
 
 def _tuned(cursor) -> None:
     """PostgreSQL, for the transaction: no JIT (compiling costs ~0.1 s a statement, more than
-    it saves here) and enough work_mem for the city's sorts and hashes to stay in memory."""
+    it saves here), enough work_mem for the city's sorts and hashes to stay in memory, and a
+    small statistics sample for the staged tables (what the planner needs of them is their
+    size and the flags' few values: 3,000 rows, not 30,000)."""
     if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB';"
+                       " SET LOCAL default_statistics_target = 10")
 
 
 def _run(cursor, sql: str, params: dict, fragments: dict) -> None:
@@ -563,6 +602,48 @@ def _serialised(cursor, job):
         cursor.execute("SELECT pg_advisory_unlock(%s)", [_TALLY_LOCK_KEY])
 
 
+# A full tally writing at least this many rows, and at least half of its rows, rebuilds the
+# ledger's secondary indexes instead of updating them row by row (PostgreSQL).
+BULK_MIN_ROWS = 20_000
+
+
+@contextlib.contextmanager
+def _bulk(cursor, full: bool):
+    """Around the write of a full tally that rewrites most of the ledger (the first tally, a
+    new rules version) on PostgreSQL: the ledger's secondary indexes (neither the primary key
+    nor a constraint's, which the upsert needs) are dropped and built again from their own
+    definitions, all in the swap's transaction. Building an index from the written table is a
+    sort; maintaining it is one random insertion per row (at 436k rows, 2 s against 6 s). The
+    DROP locks the ledger until the commit: its readers wait for the new ledger (they never
+    see a mix) rather than read the old one meanwhile."""
+    if not full or connection.vendor != "postgresql":
+        yield
+        return
+    from ..models import LedgerRow
+
+    cursor.execute("SELECT count(*), (SELECT count(*) FROM tally_rows) FROM tally_changed"
+                   " WHERE cadre_id IS NOT NULL")
+    changed, rows = cursor.fetchone()
+    if changed < max(BULK_MIN_ROWS, rows / 2):
+        yield
+        return
+    cursor.execute("""
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+        WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS (
+          SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        ORDER BY 1""", [LedgerRow._meta.db_table])
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    # The new rows' foreign keys are checked now rather than at the commit (an index cannot be
+    # built over pending checks), then deferred again as Django declares them.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED;"
+                   " SET LOCAL maintenance_work_mem = '128MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
+
+
 def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=None,
           progress=None, actor=None) -> dict:
     """Tally the ledger of the scope (every cadre, or cadre_ids; every year, or year) and
@@ -595,16 +676,16 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
             _run(cursor, _PROPOSALS, params, fragments)
             proposals = cursor.rowcount
             _run(cursor, _AGGREGATE, params, fragments)
-            cursor.execute("SELECT count(*) FROM tally_entries")
-            entries = cursor.fetchone()[0]
             params = {**params, "rules_version": rules_version}
-            _run(cursor, _SWAP, params, fragments)
-            written = cursor.rowcount
+            _run(cursor, _CHANGED, params, fragments)
+            with _bulk(cursor, cadre_ids is None and year is None):
+                _run(cursor, _WRITE, params, fragments)
+                written = cursor.rowcount
             [checksum_sql] = _sql(_CHECKSUM, fragments)
             cursor.execute(checksum_sql, params)
-            rows, positive, negative, checksum = cursor.fetchone()
+            rows, positive, negative, checksum, entries = cursor.fetchone()
             result = {
-                "rows": rows, "entries": entries, "written": written,
+                "rows": rows, "entries": int(entries), "written": written,
                 "proposals_created": max(proposals, 0), "positive": int(positive),
                 "negative": int(negative), "checksum": checksum,
                 "rules_version": rules_version,

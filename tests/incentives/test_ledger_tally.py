@@ -135,8 +135,17 @@ def _other_connection():
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="a second connection reading during the swap: PostgreSQL's (psycopg2)")
-@pytest.mark.django_db(transaction=True)
-def test_readers_see_the_old_ledger_or_the_new_one_never_a_mix(tree, staff_user):
+# serialized_rollback: the measures (a data migration) survive the flush between the two runs.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("bulk", [False, True], ids=["row-by-row", "indexes-rebuilt"])
+def test_readers_see_the_old_ledger_or_the_new_one_never_a_mix(tree, staff_user, bulk,
+                                                                 monkeypatch):
+    """Also when the swap rebuilds the ledger's indexes (half the rows change here): the
+    readers then wait for the commit and see the new ledger."""
+    if bulk:
+        from incentives.services import ledger
+
+        monkeypatch.setattr(ledger, "BULK_MIN_ROWS", 1)
     cadres = [CadreFactory(unit=tree["street"]) for _ in range(60)]
     for cadre in cadres:
         grades(cadre, staff_user, y2023="excellent", y2024="basically_competent")
@@ -187,3 +196,44 @@ def test_a_rows_entries_come_in_order_on_every_database(tree, staff_user):
     records = keys[2:]
     assert records == sorted(records) and len(set(records)) == 3
     assert entries[1].get("from_year") == 2021 and "pending" not in entries[0]
+
+
+def test_a_full_tally_rewriting_most_rows_rebuilds_the_indexes_and_writes_the_same_ledger(
+        city, staff_user, monkeypatch):
+    """Past a size (lowered here) a full tally rewriting most of the ledger builds its secondary
+    indexes again instead of updating them (PostgreSQL): the same rows, the same indexes."""
+    from incentives.services import ledger
+
+    tally()
+    expected = [r[:-1] for r in snapshot()]
+    LedgerRow.objects.all().delete()
+
+    def indexes():
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+                           " ORDER BY 1", [LedgerRow._meta.db_table])
+            return cursor.fetchall()
+
+    before = indexes()
+    monkeypatch.setattr(ledger, "BULK_MIN_ROWS", 1)
+    result = tally()
+    assert result["written"] == result["rows"] == len(expected)
+    assert [r[:-1] for r in snapshot()] == expected
+    assert indexes() == before
+    assert tally()["written"] == 0  # and the next tally finds nothing changed
+
+
+def test_a_changed_reason_of_a_record_rewrites_its_row(city, staff_user):
+    """The rows are compared by a digest of their staged entries: a record's reason is part of
+    its entry's label, and changing it alone (same points) rewrites the row."""
+    from incentives.models import IncentiveRecord
+
+    tally()
+    rec = IncentiveRecord.objects.filter(cadre=city[0]).first()
+    IncentiveRecord.objects.filter(pk=rec.pk).update(reason="另一个理由")
+    result = tally()
+    assert result["written"] == 1
+    [entry] = [e for e in row(city[0], rec.date.year).entries if e.get("record") == rec.pk]
+    assert entry["label"].endswith("另一个理由")

@@ -145,3 +145,24 @@ def job_file(request, pk: int):
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
     )
+
+
+# Public pages (no login: the ballot, the notice verification) --------------------------------
+
+
+def public_response(response):
+    """Headers of a public page whose path carries a code: no cache may keep it, and no link to
+    another site may carry the code away. Not "no-referrer": the browser would then post the
+    page's form with `Origin: null`, which Django's CSRF check refuses."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def public_rate_limited(request, *, group: str, rate: str) -> bool:
+    """Whether this client IP went over rate (e.g. "30/m") on the public page group; each call
+    counts (django-ratelimit, its "ratelimit" cache)."""
+    from django_ratelimit import ALL
+    from django_ratelimit.core import is_ratelimited
+
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method=ALL, increment=True)

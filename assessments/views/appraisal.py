@@ -18,12 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from core.models import Role
 from core.services import require_role
-from core.views import form_refusals, has_any_role
+from core.views import form_refusals, has_any_role, public_rate_limited, public_response
 
 from .. import permissions
 from ..forms import AppraisalOpenForm, BallotForm
@@ -151,31 +149,21 @@ def appraisal_detail(request, pk: int):
 # The public ballot page ------------------------------------------------------------------
 
 
-def _public(response):
-    # The code is in the path: no cache may keep the page, no link to another site may carry it
-    # away. Not "no-referrer": the browser would then send the form with `Origin: null`, which
-    # Django's CSRF check refuses (a voter's ballot refused with 403).
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _limited(request) -> bool:
-    return is_ratelimited(request, group="assessments.ballot", key="ip",
-                          rate=settings.DANDANG["BALLOT_RATE_LIMIT"], method=ALL, increment=True)
+    return public_rate_limited(request, group="assessments.ballot", rate=settings.DANDANG["BALLOT_RATE_LIMIT"])
 
 
 def _refused(request, reason: str):
     if reason == "closed":
-        return _public(render(request, "assessments/ballot_closed.html", status=410))
-    return _public(render(request, "assessments/ballot_invalid.html", status=404))
+        return public_response(render(request, "assessments/ballot_closed.html", status=410))
+    return public_response(render(request, "assessments/ballot_invalid.html", status=404))
 
 
 @require_http_methods(["GET", "POST"])
 def ballot(request, code: str):
     """投票: one ballot per code, without an account."""
     if _limited(request):
-        return _public(render(request, "assessments/ballot_limited.html", status=429))
+        return public_response(render(request, "assessments/ballot_limited.html", status=429))
     try:
         appraisal_round = services.ballot_round(code=code)
     except services.BallotRefused as exc:
@@ -193,12 +181,12 @@ def ballot(request, code: str):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                return _public(redirect("appraisal-ballot-done"))
-    return _public(render(request, "assessments/ballot_form.html", {
+                return public_response(redirect("appraisal-ballot-done"))
+    return public_response(render(request, "assessments/ballot_form.html", {
         "round": appraisal_round, "form": form,
     }, status=status))
 
 
 def ballot_done(request):
     """Thanks: names no code and no round."""
-    return _public(render(request, "assessments/ballot_done.html"))
+    return public_response(render(request, "assessments/ballot_done.html"))

@@ -12,11 +12,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from core.errors import PayloadTooLarge
 from core.forms import add_service_errors
+from core.views import public_rate_limited, public_response
 
 from ..services import verify as services
 
@@ -33,17 +32,9 @@ class FileForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}))
 
 
-def _public(response):
-    # As the ballot page: the code is in the path; not "no-referrer", which would make the
-    # browser post the upload form with `Origin: null` and Django's CSRF check refuse it.
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
 def _limited(request) -> bool:
-    return is_ratelimited(request, group="notices.verify", key="ip",
-                          rate=settings.DANDANG["VERIFY_RATE_LIMIT"], method=ALL, increment=True)
+    return public_rate_limited(request, group="notices.verify",
+                               rate=settings.DANDANG["VERIFY_RATE_LIMIT"])
 
 
 def _facts(notice) -> dict:
@@ -68,16 +59,16 @@ def _check(request, form: FileForm, expected=None):
 def verify_index(request):
     """公告核验: a code (GET ?code=) opens its page; a PDF (POST) is looked up by its hash."""
     if _limited(request):
-        return _public(render(request, "notices/verify_limited.html", status=429))
+        return public_response(render(request, "notices/verify_limited.html", status=429))
     code_form = CodeForm(request.GET or None)
     file_form = FileForm(request.POST or None, request.FILES or None)
     status, result = 200, None
     if request.method == "GET" and code_form.is_valid() and code_form.cleaned_data["code"]:
         code = code_form.cleaned_data["code"].strip().upper()
         if services.published_by_code(code) is None:
-            return _public(render(request, "notices/verify_unknown.html", {"code": code},
+            return public_response(render(request, "notices/verify_unknown.html", {"code": code},
                                   status=404))
-        return _public(redirect("notices-verify", code=code))
+        return public_response(redirect("notices-verify", code=code))
     if request.method == "GET" and code_form.is_bound and not code_form.is_valid():
         status = 400
     if request.method == "POST":
@@ -86,22 +77,22 @@ def verify_index(request):
                "max_upload": settings.DANDANG["VERIFY_MAX_UPLOAD"]}
     if result is not None and result.found is not None:
         context.update(_facts(result.found))
-    return _public(render(request, "notices/verify.html", context, status=status))
+    return public_response(render(request, "notices/verify.html", context, status=status))
 
 
 @require_http_methods(["GET", "POST"])
 def verify_code(request, code: str):
     """One notice by its code: genuine, its facts; a PDF posted here is checked against it."""
     if _limited(request):
-        return _public(render(request, "notices/verify_limited.html", status=429))
+        return public_response(render(request, "notices/verify_limited.html", status=429))
     notice = services.published_by_code(code)
     if notice is None:
-        return _public(render(request, "notices/verify_unknown.html", {"code": code[:32]},
+        return public_response(render(request, "notices/verify_unknown.html", {"code": code[:32]},
                               status=404))
     file_form = FileForm(request.POST or None, request.FILES or None)
     status, result = 200, None
     if request.method == "POST":
         status, result = _check(request, file_form, expected=notice)
-    return _public(render(request, "notices/verify_code.html", {
+    return public_response(render(request, "notices/verify_code.html", {
         **_facts(notice), "file_form": file_form, "result": result,
         "max_upload": settings.DANDANG["VERIFY_MAX_UPLOAD"]}, status=status))

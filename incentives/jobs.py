@@ -4,7 +4,7 @@
 # ledger ----
 from core.jobs import job_handler  # noqa: E402
 
-from .services.ledger import TALLY_JOB, tally  # noqa: E402
+from .services.ledger import TALLY_JOB, job_cadre_ids, tally  # noqa: E402
 
 
 @job_handler(TALLY_JOB)
@@ -15,9 +15,10 @@ def tally_job(job, progress) -> dict:
     the swap is one transaction fenced on the job's attempt."""
     params = job.params or {}
     progress(0.05)
-    result = tally(cadre_ids=params.get("cadre_ids"), year=params.get("year"), job=job,
-                   progress=progress, actor=job.created_by)
-    if params.get("cadre_ids") is None:
+    cadre_ids = job_cadre_ids(params)
+    result = tally(cadre_ids=cadre_ids, year=params.get("year"), job=job, progress=progress,
+                   actor=job.created_by)
+    if cadre_ids is None:
         _vacuum_ledger()
     return result
 

@@ -63,7 +63,6 @@ def recompute_start(*, actor, cadre_ids: list[int] | None = None, year: int | No
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
-    from cadres.models import Cadre
     from core.jobs import job_start
     from core.models import Job, Role
     from core.services import require_role
@@ -76,21 +75,39 @@ def recompute_start(*, actor, cadre_ids: list[int] | None = None, year: int | No
             raise PermissionDenied(_("只有管辖该单位的干部工作人员或管理员可以重新计算台账。"))
         if unit is None and cadre_ids is None and not permissions.can_recompute_all(actor):
             raise PermissionDenied(_("只有管理员可以重算全部台账，请指定单位或干部。"))
+    params: dict = {"cadre_ids": None, "year": year}
     if unit is not None:
-        cadre_ids = list(Cadre.objects.filter(unit__path__startswith=unit.path)
-                         .values_list("pk", flat=True))
-    if cadre_ids is not None:
-        cadre_ids = sorted({int(i) for i in cadre_ids})
-    scope = "all" if cadre_ids is None else ",".join(str(i) for i in cadre_ids)
-    if len(scope) > 120:
-        scope = "h" + hashlib.sha256(scope.encode()).hexdigest()[:32]
+        # The unit, not its cadres' ids: a district's thousands of ids would fill the job's
+        # row, and the cadres are read when the tally runs (those moved in meanwhile count).
+        params["unit"] = unit.pk
+        scope = f"unit{unit.pk}"
+    else:
+        if cadre_ids is not None:
+            params["cadre_ids"] = cadre_ids = sorted({int(i) for i in cadre_ids})
+        scope = "all" if cadre_ids is None else ",".join(str(i) for i in cadre_ids)
+        if len(scope) > 120:
+            scope = "h" + hashlib.sha256(scope.encode()).hexdigest()[:32]
     key = f"{TALLY_JOB}:{scope}:{year or 'all'}"
     # A running tally of the scope may have staged before the change that asks again: coalesce
     # with a queued one only, never with one already running.
     if Job.objects.filter(dedupe_key=key, state=Job.State.RUNNING).exists():
         key += ":next"
-    return job_start(kind=TALLY_JOB, actor=actor,
-                     params={"cadre_ids": cadre_ids, "year": year}, dedupe_key=key)
+    return job_start(kind=TALLY_JOB, actor=actor, params=params, dedupe_key=key)
+
+
+def job_cadre_ids(params: dict) -> list[int] | None:
+    """The cadres a tally job's params name: its unit's and those below it (read now), the ids
+    it lists, or None for everyone."""
+    from cadres.models import Cadre
+    from core.models import Unit
+
+    if params.get("unit") is not None:
+        path = Unit.objects.filter(pk=params["unit"]).values_list("path", flat=True).first()
+        if path is None:
+            return []
+        return list(Cadre.objects.filter(unit__path__startswith=path).order_by("pk")
+                    .values_list("pk", flat=True))
+    return params.get("cadre_ids")
 
 
 # The rules, as the tally reads them ------------------------------------------------------------

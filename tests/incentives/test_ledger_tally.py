@@ -94,6 +94,21 @@ def test_a_job_killed_halfway_and_rerun_leaves_the_same_ledger(city, admin_user,
     assert [r[:-1] for r in snapshot()] == expected
 
 
+def test_a_unit_tally_names_the_unit_and_tallies_its_subtree_as_it_is_when_it_runs(
+        city, staff_user, tree):
+    from incentives.services.ledger import job_cadre_ids
+
+    job = recompute_start(actor=staff_user, unit=tree["street"])
+    assert job.params == {"cadre_ids": None, "unit": tree["street"].pk, "year": None}
+    newcomer = CadreFactory(unit=tree["street"])  # moved in after the job was queued
+    grades(newcomer, staff_user, y2023="excellent")
+    street = sorted([c.pk for c in city if c.unit_id == tree["street"].pk] + [newcomer.pk])
+    assert job_cadre_ids(job.params) == street
+    _run(job.pk)
+    assert sorted(set(LedgerRow.objects.values_list("cadre_id", flat=True))) == street
+    assert job_cadre_ids({"unit": 10**9}) == []  # a unit deleted since: nobody
+
+
 def test_a_run_taken_over_writes_nothing(city, admin_user):
     job = recompute_start(actor=admin_user)
     stale = jobs._claim(job.pk)

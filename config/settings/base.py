@@ -319,6 +319,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than the interval is dropped: the next one does its work.
         "options": {"expires": JOB_SWEEP_INTERVAL_SECONDS},
     },
+    # Audit entries left unchained by a process that died after its COMMIT (core.audit).
+    "core.chain_pending_audit": {
+        "task": "core.tasks.chain_pending_audit",
+        "schedule": int(os.environ.get("AUDIT_CHAIN_PENDING_INTERVAL_SECONDS", "3600")),
+        "options": {"expires": int(os.environ.get("AUDIT_CHAIN_PENDING_INTERVAL_SECONDS", "3600"))},
+    },
     # A closed 民主测评 is sealed soon after it closes (assessments.services.appraisal).
     "assessments.seal_closed_appraisals": {
         "task": "assessments.tasks.seal_closed_appraisals",

@@ -192,6 +192,20 @@ def test_entries_left_unchained_are_chained_in_order_later(
 
 
 @pytest.mark.django_db
+def test_beat_chains_what_a_dead_process_left(tree, settings):
+    from core.tasks import chain_pending_audit
+
+    entry = settings.CELERY_BEAT_SCHEDULE["core.chain_pending_audit"]
+    assert entry["task"] == chain_pending_audit.name and entry["schedule"] > 0
+    audit_record(obj=tree["city"], actor=None, action="update", changes={"n": [0, 1]})
+    connection.run_on_commit.clear()  # the process died after COMMIT
+    assert AuditEntry.objects.filter(link__isnull=True).count() == 1
+    chain_pending_audit()
+    assert not AuditEntry.objects.filter(link__isnull=True).exists()
+    assert chain_report().ok
+
+
+@pytest.mark.django_db
 def test_audit_verify_chains_what_was_left_and_says_so(tree):
     for i in range(2):
         audit_record(obj=tree["city"], actor=None, action="update", changes={"n": [i, i + 1]})

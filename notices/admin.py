@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from core.admin import ReadOnlyModelAdmin
+from core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
-from .models import Notice, NoticeCadre, NoticeSequence
+from .models import IssuingBody, Notice, NoticeCadre, NoticeSequence
 from .permissions import notice_visible_q
 
 
@@ -67,6 +67,16 @@ class NoticeAdmin(ReadOnlyModelAdmin):
 
 @admin.register(NoticeSequence)
 class NoticeSequenceAdmin(ReadOnlyModelAdmin):
-    list_display = ("kind", "year", "last")
+    list_display = ("scope", "kind", "year", "last")
     list_filter = ("kind", "year")
     actions = None
+
+
+@admin.register(IssuingBody)
+class IssuingBodyAdmin(AuditedModelAdmin):
+    """发文机关 (administrators): a 组织部's name and 代字 for the notices issued under its unit;
+    audited. A change applies to notices published afterwards; published ones keep theirs."""
+
+    list_display = ("name", "code", "unit")
+    search_fields = ("name", "code", "unit__name")
+    autocomplete_fields = ("unit",)

@@ -93,6 +93,12 @@ def load_notices(ctx: DemoContext) -> str:
     staff_jinan = User.objects.get(username="staff_jinan")
     staff_heshan = User.objects.get(username="staff_heshan")
     staff_ningbo = User.objects.get(username="staff_ningbo")
+    # Each city's 组织部 issues under its own name and 代字 (济组公〔2026〕1号).
+    from .models import IssuingBody
+
+    for code, name, stem in (("JN", "中共济南市委组织部", "济组"), ("NB", "中共宁波市委组织部", "甬组"),
+                             ("JM-HS", "中共鹤山市委组织部", "鹤组")):
+        IssuingBody.objects.get_or_create(unit=ctx.unit(code), defaults={"name": name, "code": stem})
     with _demo_signing():
         xie = Cadre.objects.get(id_number=XIE_ID_NUMBER)
         try:
@@ -101,7 +107,7 @@ def load_notices(ctx: DemoContext) -> str:
             start = timezone.localdate() + dt.timedelta(days=1)
         notice = notice_create(
             actor=staff_jinan, kind=Notice.Kind.PRE_APPOINTMENT, issuing_unit=ctx.unit("JN"),
-            issuer="中共济南市委组织部", title="济南市委组织部干部任前公示", period_start=start,
+            title="济南市委组织部干部任前公示", period_start=start,
             preamble="根据《党政领导干部选拔任用工作条例》有关规定，经市委研究，"
                      "现将拟提拔任职干部情况予以公示。",
             entries=[{"cadre": xie, "proposed_post": XIE_PROPOSED_POST,
@@ -113,7 +119,7 @@ def load_notices(ctx: DemoContext) -> str:
         if case is not None:
             notice = notice_create(
                 actor=staff_ningbo, kind=Notice.Kind.TOLERANCE_DECISION,
-                issuing_unit=ctx.unit("NB"), issuer="中共宁波市委组织部", case=case,
+                issuing_unit=ctx.unit("NB"), case=case,
                 preamble="经集体审议，现将容错免责认定结果通知如下。")
             _publish(staff_ningbo, notice, done, left)
 
@@ -123,7 +129,7 @@ def load_notices(ctx: DemoContext) -> str:
         if clarification is not None:
             notice = notice_create(
                 actor=staff_heshan, kind=Notice.Kind.CLARIFICATION, issuing_unit=heshan,
-                issuer="中共鹤山市委组织部", clarification=clarification)
+                clarification=clarification)
             _publish(staff_heshan, notice, done, left)
 
         records = list(IncentiveRecord.objects.filter(
@@ -132,7 +138,7 @@ def load_notices(ctx: DemoContext) -> str:
         if records:
             notice = notice_create(
                 actor=staff_heshan, kind=Notice.Kind.COMMENDATION, issuing_unit=heshan,
-                issuer="中共鹤山市委组织部", title=MARKER, records=records,
+                title=MARKER, records=records,
                 preamble="为激励广大干部担当作为，经研究，决定对以下集体和个人予以通报表扬。")
             _publish(staff_heshan, notice, done, left)
     summary = f"{len(done)} 份公告已发布（{'、'.join(done)}）"

@@ -2,6 +2,7 @@
 
 from core import history
 
-from .models import Notice
+from .models import IssuingBody, Notice
 
 history.register(Notice, actions=Notice.HistoryAction)
+history.register(IssuingBody)

@@ -13,7 +13,30 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Notice", "NoticeCadre", "NoticePdf", "NoticeSequence"]
+__all__ = ["IssuingBody", "Notice", "NoticeCadre", "NoticePdf", "NoticeSequence"]
+
+
+class IssuingBody(models.Model):
+    """An organization department that issues notices under its own name, 代字 and numbers:
+    every notice whose issuing unit is this unit or below it (the nearest one counts). A city
+    deployment gives each district 组织部 its own (历组公〔2026〕1号 beside 济组公〔2026〕1号).
+    Without one, the deployment's configured issuing body and prefixes apply. Kept by
+    administrators in the admin."""
+
+    unit = models.OneToOneField("core.Unit", verbose_name=_("单位"), on_delete=models.PROTECT,
+                                related_name="issuing_body")
+    name = models.CharField(_("发文机关"), max_length=100,
+                            help_text=_("印在版头和落款，如：中共历下区委组织部。"))
+    code = models.CharField(_("发文机关代字"), max_length=20,
+                            help_text=_("文号的代字，如“历组”：任前公示编为“历组公〔2026〕1号”。"))
+
+    class Meta:
+        verbose_name = _("发文机关")
+        verbose_name_plural = _("发文机关")
+        ordering = ["unit__path"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
 
 
 class Notice(models.Model):
@@ -70,7 +93,9 @@ class Notice(models.Model):
         "self", verbose_name=_("更正的公告"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="corrections")
 
-    # Set once, at publishing, never again.
+    # Set once, at publishing, never again. `numbering`: whose sequence the number is in (""
+    # the deployment's, "body:<id>" an IssuingBody's).
+    numbering = models.CharField(_("编号序列"), max_length=30, blank=True, default="")
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     document_number = models.CharField(_("文号"), max_length=60, blank=True, default="")
@@ -102,8 +127,8 @@ class Notice(models.Model):
         verbose_name_plural = _("公告")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year", "sequence"],
-                                    name="notice_number_once_per_kind_year"),
+            models.UniqueConstraint(fields=["numbering", "kind", "year", "sequence"],
+                                    name="notice_number_once_per_sequence"),
             models.CheckConstraint(
                 condition=Q(state="draft") | (
                     Q(sequence__isnull=False) & Q(year__isnull=False) & ~Q(sha256="")
@@ -154,12 +179,14 @@ class NoticeSequence(models.Model):
     """The last document number taken for a kind and year. Publishing locks this row, takes
     last + 1 and commits with the notice: gapless, never twice."""
 
+    scope = models.CharField(max_length=30, blank=True, default="")  # Notice.numbering
     kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="notice_sequence_once")]
+        constraints = [models.UniqueConstraint(fields=["scope", "kind", "year"],
+                                               name="notice_sequence_once")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"

@@ -3,8 +3,8 @@
 API.md's payloads: a 任前公示 takes `items` ([{"cadre", "proposed_post", "note",
 "exceptional_reason"}]; `entries` is accepted as the same) and `period_start`/`period_days`;
 a tolerance decision `case`; a clarification `clarification`; a commendation `records`
-(incentive record ids). `issuer` is the issuing body's name as printed (by default the configured
-one); `issuing_unit` is the issuing unit's id (whose staff draft and see it), by default the
+(incentive record ids). `issuer` is the issuing body's name as printed (by default the 发文机关 set on
+the issuing unit or above it, else the configured one); `issuing_unit` is the issuing unit's id (whose staff draft and see it), by default the
 top of the caller's scope. Everything goes through services (drafts, publish); who may see
 what is permissions.notice_visible_q (404 outside it)."""
 
@@ -71,7 +71,7 @@ class NoticeSerializer(serializers.ModelSerializer):
                                    help_text="发文单位编号；留空为您管辖范围的最上级单位。")
     issuing_unit_name = serializers.CharField(source="issuing_unit.name", read_only=True)
     issuer = serializers.CharField(max_length=100, required=False, allow_blank=True,
-                                   help_text="发文机关（印在版头和落款）；留空为系统配置的发文机关。")
+                                   help_text="发文机关（印在版头和落款）；留空为发文单位所属组织部的发文机关，未设置时为系统配置的发文机关。")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                   help_text="留空为该类公告的默认标题。")
     items = NoticeItemSerializer(many=True, source="entries", required=False,

@@ -30,11 +30,14 @@ def year_month(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月" if day else ""
 
 
-def issuer(name: str = "") -> dict:
-    """The issuing body (the notice's own `issuer`, else the configured one), the 印发机关 and
-    where objections go (settings, DANDANG)."""
+def issuer(name: str = "", unit=None) -> dict:
+    """The issuing body (the notice's own `issuer`, else the IssuingBody over its issuing unit,
+    else the configured one), the 印发机关 and where objections go (settings, DANDANG)."""
+    from .numbering import issuing_body_for
+
     conf = settings.DANDANG
-    body = (name or "").strip() or conf["ISSUING_BODY"]
+    found = issuing_body_for(unit) if not (name or "").strip() else None
+    body = (name or "").strip() or (found.name if found else "") or conf["ISSUING_BODY"]
     return {"body": body, "printer": conf["NOTICE_PRINTER"] or body,
             "objections": dict(conf["NOTICE_OBJECTIONS"])}
 
@@ -161,7 +164,7 @@ def build_content(notice: Notice, *, today: dt.date, strict: bool = True) -> Con
         content = {
             "kind": notice.kind, "kind_label": notice.get_kind_display(), "title": notice.title,
             "preamble": notice.preamble, "closing": notice.closing, "cc": notice.cc,
-            "issuer": issuer(notice.issuer), **body,
+            "issuer": issuer(notice.issuer, notice.issuing_unit), **body,
         }
     if strict and errors:
         raise ValidationError(errors)

@@ -21,7 +21,7 @@ from core.errors import Conflict
 from .. import permissions
 from ..models import Notice, NoticePdf
 from .content import build_content, subject_ids
-from .numbering import format_number, take_number
+from .numbering import format_number, issuing_body_for, scope_of, take_number
 from .render import render_html, render_pdf, sign_pdf
 
 # 32 symbols without look-alikes (0/O, 1/I/L): easy to read off paper and type.
@@ -46,13 +46,16 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     before = snapshot(locked, Notice.AUDITED)
     today = timezone.localdate()
     content = build_content(locked, today=today)
-    sequence = take_number(locked.kind, today.year)
-    number = format_number(locked.kind, today.year, sequence)
+    body = issuing_body_for(locked.issuing_unit)
+    scope = scope_of(body)
+    sequence = take_number(locked.kind, today.year, scope)
+    number = format_number(locked.kind, today.year, sequence, body)
     code = new_code()
     html = render_html(content, document_number=number, issued_on=today, verification_code=code)
     data, signed = sign_pdf(render_pdf(html), name=content["issuer"]["body"])
 
     locked.state = Notice.State.PUBLISHED
+    locked.numbering = scope
     locked.year, locked.sequence, locked.document_number = today.year, sequence, number
     locked.issued_on, locked.content, locked.verification_code = today, content, code
     locked.sha256, locked.signed = hashlib.sha256(data).hexdigest(), signed

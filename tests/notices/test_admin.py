@@ -92,3 +92,17 @@ def test_drafts_are_viewable_not_writable_and_the_sequence_is_read_only(root, no
     assert root.post(url, {"kind": "clarification", "year": 2025, "last": 0}).status_code == 403
     sequence.refresh_from_db()
     assert sequence.last == 1
+
+
+def test_an_administrator_names_an_issuing_body_and_it_is_audited(root, tree):
+    from core.models import AuditEntry
+    from notices.models import IssuingBody
+
+    response = root.post("/admin/notices/issuingbody/add/", {
+        "unit": tree["district"].pk, "name": "中共历下区委组织部", "code": "历组"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    body = IssuingBody.objects.get(unit=tree["district"])
+    assert (body.name, body.code) == ("中共历下区委组织部", "历组")
+    entry = AuditEntry.objects.get(object_type="notices.issuingbody", object_id=body.pk)
+    assert entry.actor == root.user and entry.changes["code"] == [None, "历组"]
+    assert root.get("/admin/notices/issuingbody/").status_code == 200

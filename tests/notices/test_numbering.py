@@ -74,3 +74,29 @@ def test_a_failed_publication_gives_its_number_back(staff_user, tree, cadre_in_s
         first = notice_publish(actor=staff_user, notice=first)
     assert second.document_number == "某组公〔2025〕1号"
     assert first.document_number == "某组公〔2025〕2号"
+
+
+@pytest.mark.django_db
+def test_each_issuing_body_numbers_in_its_own_sequence_under_its_own_name(staff_user, tree):
+    """A 组织部 with its own 代字 (IssuingBody on its unit) numbers its notices apart from the
+    deployment's, and prints its own name; a unit below it issues as it does; without one, the
+    configured prefix and issuing body apply."""
+    from notices.models import IssuingBody
+
+    with at(MONDAY):
+        plain = notice_publish(actor=staff_user, notice=pre_appointment(
+            staff_user, tree["district"], CadreFactory(unit=tree["street"]), period_start=MONDAY))
+        assert plain.document_number == "某组公〔2025〕1号" and plain.numbering == ""
+
+        body = IssuingBody.objects.create(unit=tree["district"], name="中共历下区委组织部", code="历组")
+        first = notice_publish(actor=staff_user, notice=pre_appointment(
+            staff_user, tree["street"], CadreFactory(unit=tree["street"]), period_start=MONDAY))
+        second = notice_publish(actor=staff_user, notice=pre_appointment(
+            staff_user, tree["district"], CadreFactory(unit=tree["street"]), period_start=MONDAY))
+    assert [first.document_number, second.document_number] == ["历组公〔2025〕1号", "历组公〔2025〕2号"]
+    assert first.numbering == second.numbering == f"body:{body.pk}"
+    assert first.content["issuer"]["body"] == "中共历下区委组织部"
+    assert plain.content["issuer"]["body"] != "中共历下区委组织部"
+    assert NoticeSequence.objects.get(scope="", kind="pre_appointment", year=2025).last == 1
+    assert NoticeSequence.objects.get(scope=f"body:{body.pk}", kind="pre_appointment",
+                                      year=2025).last == 2

@@ -83,7 +83,7 @@ class NoticeForm(forms.Form):
     issuing_unit = forms.ModelChoiceField(Unit.objects.none(), label=_("发文单位"),
                                           error_messages={"required": _("请选择发文单位。")})
     issuer = forms.CharField(label=_("发文机关"), max_length=100, required=False,
-                             help_text=_("印在版头和落款；留空为系统配置的发文机关。"))
+                             help_text=_("印在版头和落款；留空为发文单位所属组织部的发文机关，未设置时为系统配置的发文机关。"))
     preamble = forms.CharField(label=_("正文（导语）"), required=False,
                                widget=forms.Textarea(attrs={"rows": 3}))
     closing = forms.CharField(label=_("正文（结语）"), required=False,

@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField
@@ -136,6 +137,9 @@ class NoticeViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     write_roles = WRITE_ROLES
     filterset_class = NoticeFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # JSON only: a draft's `items` are objects in a list, which a form encoding cannot carry
+    # (DRF would read `items=…` fields as no items at all and accept the draft).
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         # Each answer lists the items and the records: fetched once for a whole page.

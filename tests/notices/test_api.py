@@ -198,3 +198,12 @@ def test_the_list_reads_a_page_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         res = api.get(URL)
     assert res.json()["count"] == 6
+
+
+def test_a_draft_is_posted_as_json_only(people, as_user):
+    """A form encoding cannot carry `items` (objects in a list): such a POST is 415, never a
+    draft that silently lost its items (found by the schema fuzzer)."""
+    api = as_user(people.staff)
+    res = api.post(URL, {"kind": "pre_appointment", "items": ["cadre", "proposed_post"]})
+    assert res.status_code == 415
+    assert not Notice.objects.exists()

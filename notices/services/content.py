@@ -49,16 +49,26 @@ def _post(unit_name: str, title: str) -> str:
     return title if title.startswith(unit_name) else f"{unit_name}{title}"
 
 
-def _current_appointment(cadre):
-    return (cadre.appointments.filter(end_date__isnull=True)
-            .order_by("-is_main", "-start_date", "-id").select_related("unit").first())
+def _current_appointments(cadre_ids: list[int]) -> dict:
+    """{cadre id: their current post} for all the listed cadres in one query: the main one
+    first, then the latest begun."""
+    from cadres.models import Appointment
+
+    found: dict = {}
+    for appointment in (Appointment.objects.filter(cadre_id__in=cadre_ids, end_date__isnull=True)
+                        .select_related("unit").order_by("cadre_id", "-is_main", "-start_date",
+                                                         "-id")):
+        found.setdefault(appointment.cadre_id, appointment)
+    return found
 
 
 def _pre_appointment(notice: Notice, *, today: dt.date, errors: dict) -> dict:
     people = []
-    for entry in notice.entries.select_related("cadre__unit").order_by("position", "id"):
+    entries = list(notice.entries.select_related("cadre__unit").order_by("position", "id"))
+    currents = _current_appointments([entry.cadre_id for entry in entries])
+    for entry in entries:
         cadre = entry.cadre
-        current = _current_appointment(cadre)
+        current = currents.get(cadre.pk)
         people.append({
             "cadre": cadre.pk, "name": cadre.name, "gender": cadre.get_gender_display(),
             "birth": year_month(cadre.birth_date),

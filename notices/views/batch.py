@@ -18,15 +18,18 @@ from core.services import require_role
 
 from .. import permissions
 from ..models import Notice
+from ..selectors import notice_list
 from ..services.batch import BATCH_JOB, batch_start
 
 PAGE_SIZE = 100
 
 
 def _drafts(user):
-    return (Notice.objects.filter(state=Notice.State.DRAFT,
-                                  issuing_unit__in=permissions.issuing_units(user))
-            .select_related("issuing_unit").order_by("-created_at", "-id"))
+    """The drafts user may publish: the drafts they see (permissions.notice_visible_q, through
+    notice_list), for a user who may write at all."""
+    if not permissions.can_write(user):
+        return Notice.objects.none()
+    return notice_list(user=user).filter(state=Notice.State.DRAFT)
 
 
 @login_required

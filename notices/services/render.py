@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.pdf_fonts import compact_fonts
+
 from .content import Content, gb_date
 
 _local = threading.local()
@@ -78,9 +80,11 @@ def font_config():
 
 
 def render_pdf(html: str) -> bytes:
+    """The PDF of `html`, its fonts cut to the glyphs it draws (core.pdf_fonts)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        font_config=font_config(), finisher=compact_fonts)
 
 
 def sign_pdf(data: bytes, *, name: str = "") -> tuple[bytes, bool]:

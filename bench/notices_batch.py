@@ -13,6 +13,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -142,10 +143,13 @@ def main() -> None:
     celery = str(Path(sys.executable).with_name("celery"))
     subprocess.run([celery, "-A", "config", "purge", "-f"], env=env, cwd=ROOT,
                    capture_output=True, check=False)
+    worker_log = tempfile.TemporaryFile()
     worker = subprocess.Popen(
         [celery, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1",
          "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file, never a pipe: a pipe nobody reads fills at 64 KiB of log lines and
+        # the worker then blocks in write(), holding its transaction open.
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=worker_log)
     try:
         time.sleep(3)  # the worker connects and forks its child
         with transaction.atomic():
@@ -167,7 +171,8 @@ def main() -> None:
             if state not in Job.ACTIVE_STATES:
                 break
             if worker.poll() is not None:
-                raise SystemExit("the worker exited: " + worker.stderr.read().decode()[-2000:])
+                worker_log.seek(0)
+                raise SystemExit("the worker exited: " + worker_log.read().decode()[-2000:])
             time.sleep(0.5)
         elapsed = time.perf_counter() - start
     finally:

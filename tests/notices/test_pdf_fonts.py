@@ -3,6 +3,7 @@ sees exactly what WeasyPrint's own embedding shows: the same pixels (poppler's r
 same text (pdftotext), in a fraction of the bytes."""
 
 import io
+import logging
 import subprocess
 import tempfile
 from pathlib import Path
@@ -46,6 +47,20 @@ def test_compacted_fonts_look_and_read_the_same_in_a_sixth_of_the_bytes(staff_us
     assert len(fonts) == 2 and all(f["emb"] == f["sub"] == f["uni"] == "yes" for f in fonts)
     # The published file is the compacted one (signed after).
     assert len(bytes(notice.pdf.data)) < 150_000
+
+
+@pytest.mark.django_db
+def test_rendering_a_notice_logs_nothing(staff_user, tree, cadre_in_street, caplog):
+    # The preview's phone rules once stood in a media query WeasyPrint cannot parse: two warnings
+    # a notice, which filled a worker's log (and a bench's unread pipe) in a batch.
+    notice = publish_commendation(staff_user, tree, cadre_in_street)
+    html = render_html(notice.content, document_number=notice.document_number,
+                       issued_on=notice.issued_on, verification_code=notice.verification_code)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        render_pdf(html)
+    assert [r.getMessage() for r in caplog.records
+            if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING] == []
 
 
 def _tiny_font(outlines: str) -> bytes:

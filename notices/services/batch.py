@@ -8,7 +8,8 @@ of units outside the actor's scope) naming them, and no job.
 
 The run is safe to repeat: a notice already published is skipped (not published twice), so a
 run taken over after its worker was killed finishes the rest once and still zips every PDF of
-the batch. A draft that cannot be published (incomplete, a period the calendar cannot count)
+the batch. Each notice's transaction is fenced on the job's attempt: once the job is cancelled
+or taken over, the run publishes nothing more. A draft that cannot be published (incomplete, a period the calendar cannot count)
 is reported in the result with its message; the others are published."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
@@ -122,7 +124,15 @@ def _publish_batch(*, job, actor, ids, progress) -> dict:
             skipped.append(pk)
         else:
             try:
-                notice_publish(actor=actor, notice=notice)
+                # The attempt fence inside the notice's own transaction: a run cancelled or
+                # taken over since its last heartbeat publishes nothing more (its notice is
+                # rolled back, its number given back). progress() below writes at most once a
+                # second, so it cannot be the fence of a loop doing several notices a second.
+                # The heartbeat locks the job's row until the commit: a cancel arriving now
+                # waits for this one notice, then stops the run.
+                with transaction.atomic():
+                    notice_publish(actor=actor, notice=notice)
+                    job.heartbeat()
             except JobStopped:
                 raise
             except Conflict:  # published meanwhile by someone else: nothing left to do

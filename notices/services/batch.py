@@ -15,6 +15,7 @@ is reported in the result with its message; the others are published."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import tempfile
 import zipfile
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.jobs import job_start
-from core.models import JobStopped
+from core.models import Job, JobStopped
 
 from .. import permissions
 from ..models import Notice, NoticePdf
@@ -74,10 +75,29 @@ def batch_check(*, actor, ids) -> list[int]:
     return wanted
 
 
+def _dedupe_key(actor, ids) -> str | None:
+    """One active batch per starter and selection (whatever its order): a double click, or two
+    tabs sending the same selection, get the one job."""
+    try:
+        chosen = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(",".join(map(str, chosen)).encode()).hexdigest()[:32]
+    return f"{BATCH_JOB}:{getattr(actor, 'pk', None)}:{digest}"
+
+
 def batch_start(*, actor, ids):
-    """Check the selection (batch_check) and start the job; returns it."""
+    """Check the selection (batch_check) and start the job; returns it. The same starter's
+    batch of the same selection already queued or running is returned instead (its `reused`
+    is True), before the check: its first notices may be published already."""
+    key = _dedupe_key(actor, ids)
+    if key is not None:
+        running = Job.objects.filter(dedupe_key=key, state__in=Job.ACTIVE_STATES).first()
+        if running is not None:
+            running.reused = True
+            return running
     wanted = batch_check(actor=actor, ids=ids)
-    return job_start(kind=BATCH_JOB, actor=actor, params={"notices": wanted})
+    return job_start(kind=BATCH_JOB, actor=actor, params={"notices": wanted}, dedupe_key=key)
 
 
 def zip_name(notice: Notice) -> str:

@@ -3,10 +3,11 @@
 from django.core.exceptions import ValidationError
 
 from core.jobs import job_handler
+from core.models import Job, JobStopped
 
 from .models import AnnualImport
 from .permissions import WRITE_ROLES
-from .services.annual_excel import JOB_KIND, ImportRefused, import_pending
+from .services.annual_excel import JOB_KIND, ImportRefused, import_pending, import_stopped
 
 # annual-excel ----------------------------------------------------------------------------
 
@@ -18,10 +19,24 @@ def annual_import_job(job, progress) -> dict:
     when rows were refused and nothing saved, {"created": 0, "updated": 0, "rows": [{"row": N,
     "errors": [...]}], "summary": "..."}; a sheet that cannot be read fails the job."""
     record = AnnualImport.objects.select_related("created_by").get(pk=job.params["import"])
+    if record.state == AnnualImport.State.DONE:
+        # An earlier attempt saved it and its worker died before the job's finish: the grades
+        # are in (once); answer what that attempt saved.
+        return {"created": record.created, "updated": record.updated,
+                "unchanged": record.unchanged}
     progress(0.05)
     try:
-        result = import_pending(actor=record.created_by, record=record, progress=progress,
-                                dry_run=bool(job.params.get("dry_run")))
+        # The job's heartbeat is the import's last statement, inside its transaction: an
+        # attempt cancelled or taken over meanwhile saves nothing.
+        # No progress inside: the import is one transaction, so its progress would be seen by
+        # no one before the commit, and its write would lock the job's row until then (a
+        # cancel, the sweeper and a takeover's claim would wait for the whole import).
+        result = import_pending(actor=record.created_by, record=record,
+                                dry_run=bool(job.params.get("dry_run")), fence=job.heartbeat)
+    except JobStopped:
+        if Job.objects.filter(pk=job.pk, state=Job.State.CANCELLED).exists():
+            import_stopped(record=record)
+        raise
     except ImportRefused as exc:
         return {"created": 0, "updated": 0, "rows": exc.rows, "summary": " ".join(exc.messages)}
     except ValidationError as exc:

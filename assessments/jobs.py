@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 
 from core.jobs import job_handler
-from core.models import Job, JobStopped
 
 from .models import AnnualImport
 from .permissions import WRITE_ROLES
@@ -12,7 +11,15 @@ from .services.annual_excel import JOB_KIND, ImportRefused, import_pending, impo
 # annual-excel ----------------------------------------------------------------------------
 
 
-@job_handler(JOB_KIND, roles=WRITE_ROLES)
+def _import_cancelled(job) -> None:
+    """A cancelled import, queued or running, saves nothing: its record says so and its sheet
+    is deleted (a running attempt's transaction is rolled back by its fence)."""
+    record = AnnualImport.objects.filter(pk=(job.params or {}).get("import")).first()
+    if record is not None:
+        import_stopped(record=record)
+
+
+@job_handler(JOB_KIND, roles=WRITE_ROLES, on_cancel=_import_cancelled)
 def annual_import_job(job, progress) -> dict:
     """A large sheet of annual grades (more rows than ANNUAL_IMPORT_JOB_ABOVE), saved all or
     nothing. The result is the synchronous answer's: {"created", "updated", "unchanged"}, or,
@@ -33,10 +40,6 @@ def annual_import_job(job, progress) -> dict:
         # cancel, the sweeper and a takeover's claim would wait for the whole import).
         result = import_pending(actor=record.created_by, record=record,
                                 dry_run=bool(job.params.get("dry_run")), fence=job.heartbeat)
-    except JobStopped:
-        if Job.objects.filter(pk=job.pk, state=Job.State.CANCELLED).exists():
-            import_stopped(record=record)
-        raise
     except ImportRefused as exc:
         return {"created": 0, "updated": 0, "rows": exc.rows, "summary": " ".join(exc.messages)}
     except ValidationError as exc:

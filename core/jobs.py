@@ -60,18 +60,24 @@ RUN_TASK = "core.tasks.run_job"
 RELAY_AFTER_SECONDS = 10
 
 _handlers: dict[str, tuple[Handler, tuple[str, ...]]] = {}
+_on_cancel: dict[str, Callable[[Job], None]] = {}
 _discovered = False
 
 
-def job_handler(kind: str, *, roles: Iterable[str] = ()) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, roles: Iterable[str] = (),
+                on_cancel: Callable[[Job], None] | None = None) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of `kind`; only `roles` may start it
-    (any signed-in user, or the system with actor=None, when empty)."""
+    (any signed-in user, or the system with actor=None, when empty). on_cancel(job): called
+    after a cancel of a job of this kind commits, queued or running, to release what the job
+    would have finished (a running handler also stops at its next fenced write)."""
 
     def register(fn: Handler) -> Handler:
         known = _handlers.get(kind)
         if known and known[0] is not fn:
             raise ImproperlyConfigured(f"Job kind {kind!r} already has a handler: {known[0]!r}")
         _handlers[kind] = (fn, tuple(roles))
+        if on_cancel is not None:
+            _on_cancel[kind] = on_cancel
         return fn
 
     return register
@@ -170,6 +176,10 @@ def job_cancel(*, job: Job, actor) -> Job:
             action="cancel",
         )
     logger.info("Job %s (%s) cancelled by %s", job.pk, job.kind, getattr(actor, "pk", None))
+    _handler(job.kind)  # the kind's module registers its on_cancel
+    hook = _on_cancel.get(job.kind)
+    if hook is not None:
+        transaction.on_commit(lambda: hook(job))
     return job
 
 

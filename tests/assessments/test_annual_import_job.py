@@ -110,3 +110,17 @@ def test_a_rerun_after_the_import_committed_answers_what_it_saved(started):
     assert job.result == {"created": 3, "updated": 0, "unchanged": 0}
     assert AnnualAssessment.objects.count() == 3
     assert AuditEntry.objects.filter(action="import").count() == 1
+
+
+def test_an_import_cancelled_before_it_ran_keeps_no_sheet(started, as_user, staff_user):
+    job, record = started
+    sheet = record.file.name
+    storage = record.file.storage
+    assert storage.exists(sheet)
+    response = as_user(staff_user).post(f"/api/v1/jobs/{job.pk}/cancel/")
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    assert jobs.job_run(job_id=job.pk) is None  # the queued message, delivered later
+    record.refresh_from_db()
+    assert record.state == AnnualImport.State.FAILED
+    assert not record.file and not storage.exists(sheet)
+    assert not AnnualAssessment.objects.exists()

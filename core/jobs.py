@@ -21,7 +21,8 @@ A job runs once (pulpcore's lease, heartbeat and fence):
   that window;
 - the row is the outbox: `enqueued_at` is set once the broker accepted the task. A job whose
   send failed (Redis down) stays queued with `enqueued_at` null, and `job_sweep` (on beat)
-  sends it again.
+  sends it again; so it does a job still queued JOB_RESEND_AFTER_SECONDS after its send (the
+  broker lost the message: Redis restarted without it).
 """
 
 import datetime as dt
@@ -115,7 +116,9 @@ def job_enqueue(*, job_id: int) -> bool:
             "Job %s could not be handed to the broker; the sweeper will relay it.", job_id
         )
         return False
-    Job.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    # A resend (the job still queued) notes the new send; a job already claimed keeps its time.
+    Job.objects.filter(Q(enqueued_at__isnull=True) | Q(state=Job.State.QUEUED), pk=job_id).update(
+        enqueued_at=timezone.now())
     return True
 
 
@@ -282,7 +285,8 @@ def job_run(*, job_id: int) -> Job | None:
 def job_sweep() -> dict:
     """What beat runs every JOB_SWEEP_INTERVAL_SECONDS: a running job whose heartbeat went
     stale lost its worker and is queued again (or failed after JOB_MAX_ATTEMPTS attempts);
-    a queued job the broker never accepted (Redis was down) is sent again."""
+    a queued job the broker never accepted (Redis was down), or accepted longer than
+    JOB_RESEND_AFTER_SECONDS ago (its message lost), is sent again."""
     stale = Q(state=Job.State.RUNNING) & (
         Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at__isnull=True)
     )
@@ -295,9 +299,12 @@ def job_sweep() -> dict:
     )
     requeued = Job.objects.filter(stale).update(state=Job.State.QUEUED, enqueued_at=None)
     relay_before = timezone.now() - dt.timedelta(seconds=RELAY_AFTER_SECONDS)
+    resend_before = timezone.now() - dt.timedelta(
+        seconds=settings.DANDANG["JOB_RESEND_AFTER_SECONDS"])
+    never_sent = Q(enqueued_at__isnull=True) & (Q(created_at__lt=relay_before) | Q(attempt__gt=0))
     pending = list(
-        Job.objects.filter(state=Job.State.QUEUED, enqueued_at__isnull=True)
-        .filter(Q(created_at__lt=relay_before) | Q(attempt__gt=0))
+        Job.objects.filter(Q(state=Job.State.QUEUED) & (never_sent
+                                                        | Q(enqueued_at__lt=resend_before)))
         .order_by("id")
         .values_list("pk", flat=True)
     )

@@ -358,6 +358,12 @@ DANDANG = {
     "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300")),
     # A job taken over this many times (its worker died each time) is failed, not requeued.
     "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
+    # A job still queued this long after the broker accepted its message is sent again by the
+    # sweeper: Redis may have lost the message (a crash within appendfsync's second, a new
+    # container without its volume, a FLUSHALL), and the job's dedupe key would otherwise block
+    # its scope for good. A job merely waiting behind others gets a duplicate message at most
+    # this often, which its claim turns into a no-op.
+    "JOB_RESEND_AFTER_SECONDS": int(os.environ.get("JOB_RESEND_AFTER_SECONDS", "900")),
     # Assessments (DOMAIN.md, "Assessments"). The 优秀 share of a unit's year, unless a unit or
     # its category has its own rate (assessments.ExcellenceRate, in the admin).
     "EXCELLENT_RATE": os.environ.get("DANDANG_EXCELLENT_RATE", "0.15"),

@@ -291,13 +291,21 @@ def job_sweep() -> dict:
         Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at__isnull=True)
     )
     max_attempts = settings.DANDANG["JOB_MAX_ATTEMPTS"]
-    # Fenced like any write: a run that came back to life in between keeps its job.
-    failed = Job.objects.filter(stale, attempt__gte=max_attempts).update(
-        state=Job.State.FAILED,
-        finished_at=timezone.now(),
-        result={"error": _("任务多次中断（工作进程退出或超时），已停止。")},
-    )
-    requeued = Job.objects.filter(stale).update(state=Job.State.QUEUED, enqueued_at=None)
+    with transaction.atomic():
+        # A job whose row is locked is inside a transaction of a live connection (a tally's
+        # swap, a notice being published, a cancel): its run is not dead, and waiting for it
+        # would hold up the sweep of every other job (a worker stopped with SIGSTOP in a swap
+        # would hold it for good). Skipped now, it is swept next time if still stale.
+        stale_ids = list(Job.objects.select_for_update(skip_locked=True).filter(stale)
+                         .values_list("pk", flat=True))
+        # Fenced like any write: a run that came back to life in between keeps its job.
+        failed = Job.objects.filter(stale, pk__in=stale_ids, attempt__gte=max_attempts).update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            result={"error": _("任务多次中断（工作进程退出或超时），已停止。")},
+        )
+        requeued = Job.objects.filter(stale, pk__in=stale_ids).update(
+            state=Job.State.QUEUED, enqueued_at=None)
     relay_before = timezone.now() - dt.timedelta(seconds=RELAY_AFTER_SECONDS)
     resend_before = timezone.now() - dt.timedelta(
         seconds=settings.DANDANG["JOB_RESEND_AFTER_SECONDS"])

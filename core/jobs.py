@@ -182,7 +182,8 @@ def job_cancel(*, job: Job, actor) -> Job:
     _handler(job.kind)  # the kind's module registers its on_cancel
     hook = _on_cancel.get(job.kind)
     if hook is not None:
-        transaction.on_commit(lambda: hook(job))
+        # robust: the cancel has committed; a failed clean-up is logged, not a 500.
+        transaction.on_commit(lambda: hook(job), robust=True)
     return job
 
 

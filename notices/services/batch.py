@@ -9,8 +9,9 @@ of units outside the actor's scope) naming them, and no job.
 The run is safe to repeat: a notice already published is skipped (not published twice), so a
 run taken over after its worker was killed finishes the rest once and still zips every PDF of
 the batch. Each notice's transaction is fenced on the job's attempt: once the job is cancelled
-or taken over, the run publishes nothing more. A draft that cannot be published (incomplete, a period the calendar cannot count)
-is reported in the result with its message; the others are published."""
+or taken over, the run publishes nothing more. A draft that cannot be published (incomplete, a
+period the calendar cannot count) is reported in the result with its message; the others are
+published."""
 
 from __future__ import annotations
 

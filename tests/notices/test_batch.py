@@ -253,7 +253,8 @@ def test_a_batch_cancelled_between_two_notices_publishes_nothing_more(staff_user
         job_run(job_id=job.pk)
         states = [Notice.objects.get(pk=d.pk).state for d in drafts]
         job.refresh_from_db()
-        assert states == [Notice.State.PUBLISHED] + [Notice.State.DRAFT] * 3, (job.state, job.result)
+        expected = [Notice.State.PUBLISHED] + [Notice.State.DRAFT] * 3
+        assert states == expected, (job.state, job.result)
         assert calls == [drafts[0].pk, drafts[1].pk]
         job.refresh_from_db()
         assert (job.state, job.result, job.file.name) == (Job.State.CANCELLED, None, "")

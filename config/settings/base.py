@@ -292,6 +292,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: a prefetched message waits behind a long job, unacked,
 # and would be redelivered elsewhere when the visibility timeout ran out.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A lost broker connection (Redis restarted) does not stop the jobs running: a job's state is
+# its row, not its message, so it finishes and records its result while Redis is away, and a
+# redelivery of its message later is a no-op. Stated because Celery 6 turns the default to
+# True (5.x warns of it at every connection loss, whatever the setting), which would kill
+# every running job at a Redis blip and leave it to the sweeper.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Time limits. The soft one raises inside the handler, which fails the job with a message;
 # the hard one kills the child process, for a handler stuck where no exception reaches.
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "3600"))

@@ -23,10 +23,15 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count
 
+from config.celery import app
 from core import jobs
-from core.models import AuditEntry, Job
+from core.models import AuditEntry, Job, Role
+from discipline.services import clarification_create
+from notices.models import Notice, NoticePdf
+from notices.services import notice_create
+from notices.services.batch import batch_start
 from tests.core.test_jobs_broker import CI, OwnRedis, _reset_producers
-from tests.factories import CadreFactory
+from tests.factories import CadreFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 ONE_SECOND = dt.timedelta(seconds=1)
@@ -107,14 +112,13 @@ def worker(tmp_path, settings):
         if CI:
             pytest.fail("CI=true needs redis-server on PATH and PostgreSQL for this test")
         pytest.skip("needs redis-server on PATH and PostgreSQL (a worker in another process)")
-    from config.celery import app
-
     redis = OwnRedis()
     redis.start()
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.update(task_always_eager=False, broker_url=redis.url)
     _reset_producers(app)
     running = Worker(redis.url, tmp_path / "worker.log", settings)
+    running.redis = redis
     try:
         yield running
     finally:
@@ -141,21 +145,23 @@ def _die_and_recover(worker, job, settings) -> None:
     until(lambda: _state(job)[0] not in Job.ACTIVE_STATES, "the requeued job to finish")
 
 
-def test_a_batch_publication_killed_midway_finishes_once(worker, staff_user, tree, settings):
-    from discipline.services import clarification_create
-    from notices.models import Notice, NoticePdf
-    from notices.services import notice_create
-    from notices.services.batch import batch_start
-
+def _clarification_drafts(staff_user, tree, n):
+    """n drafts of 澄清正名通报 (no disclosure period: publishable on any day the worker's
+    clock says); returns their ids and the queryset of those published."""
     cadre = CadreFactory(unit=tree["street"])
     clarification = clarification_create(
         actor=staff_user, cadre=cadre, manner="written", report_summary="反映其违规发放补贴。",
         finding="经核查，反映问题不属实。")
     drafts = [notice_create(actor=staff_user, kind=Notice.Kind.CLARIFICATION,
                             issuing_unit=tree["district"], title=f"澄清正名通报{i}",
-                            clarification=clarification) for i in range(20)]
+                            clarification=clarification) for i in range(n)]
     ids = [d.pk for d in drafts]
-    published = Notice.objects.filter(pk__in=ids, state=Notice.State.PUBLISHED)
+    return ids, Notice.objects.filter(pk__in=ids, state=Notice.State.PUBLISHED)
+
+
+def test_a_batch_publication_killed_midway_finishes_once(worker, staff_user, tree, settings):
+
+    ids, published = _clarification_drafts(staff_user, tree, 20)
 
     job = batch_start(actor=staff_user, ids=ids)  # autocommit: sent to the worker at once
     until(lambda: published.count() >= 2, "two notices published")
@@ -177,6 +183,24 @@ def test_a_batch_publication_killed_midway_finishes_once(worker, staff_user, tre
     assert len(files) == 20
     for notice in published:
         assert hashlib.sha256(files[f"{notice.document_number}.pdf"]).hexdigest() == notice.sha256
+
+
+def test_a_batch_publication_goes_on_while_redis_restarts(worker, staff_user, tree):
+    """Redis goes away in the middle of a batch and comes back: the running job is not
+    cancelled (CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS), it finishes once,
+    attempt 1, and the worker takes the next job from the new Redis."""
+    ids, published = _clarification_drafts(staff_user, tree, 12)
+    job = batch_start(actor=staff_user, ids=ids)
+    until(lambda: published.count() >= 2, "two notices published")
+    worker.redis.stop()
+    worker.redis.start()
+    _reset_producers(app, close=True)
+    until(lambda: _state(job)[0] not in Job.ACTIVE_STATES, "the batch to finish")
+    job.refresh_from_db()
+    assert (job.state, job.attempt, job.result["published"]) == (Job.State.DONE, 1, 12)
+    assert sorted(published.values_list("sequence", flat=True)) == list(range(1, 13))
+    after = jobs.job_start(kind="audit_verify", actor=UserFactory(roles=[Role.ADMIN]))
+    until(lambda: _state(after)[0] == Job.State.DONE, "a job sent after the restart")
 
 
 def test_a_tally_killed_midway_leaves_the_ledger_an_uninterrupted_tally_leaves(

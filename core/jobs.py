@@ -21,7 +21,8 @@ A job runs once (pulpcore's lease, heartbeat and fence):
   that window;
 - the row is the outbox: `enqueued_at` is set once the broker accepted the task. A job whose
   send failed (Redis down) stays queued with `enqueued_at` null, and `job_sweep` (on beat)
-  sends it again.
+  sends it again; so it does a job still queued JOB_RESEND_AFTER_SECONDS after its send (the
+  broker lost the message: Redis restarted without it).
 """
 
 import datetime as dt
@@ -60,18 +61,24 @@ RUN_TASK = "core.tasks.run_job"
 RELAY_AFTER_SECONDS = 10
 
 _handlers: dict[str, tuple[Handler, tuple[str, ...]]] = {}
+_on_cancel: dict[str, Callable[[Job], None]] = {}
 _discovered = False
 
 
-def job_handler(kind: str, *, roles: Iterable[str] = ()) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, roles: Iterable[str] = (),
+                on_cancel: Callable[[Job], None] | None = None) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of `kind`; only `roles` may start it
-    (any signed-in user, or the system with actor=None, when empty)."""
+    (any signed-in user, or the system with actor=None, when empty). on_cancel(job): called
+    after a cancel of a job of this kind commits, queued or running, to release what the job
+    would have finished (a running handler also stops at its next fenced write)."""
 
     def register(fn: Handler) -> Handler:
         known = _handlers.get(kind)
         if known and known[0] is not fn:
             raise ImproperlyConfigured(f"Job kind {kind!r} already has a handler: {known[0]!r}")
         _handlers[kind] = (fn, tuple(roles))
+        if on_cancel is not None:
+            _on_cancel[kind] = on_cancel
         return fn
 
     return register
@@ -109,7 +116,9 @@ def job_enqueue(*, job_id: int) -> bool:
             "Job %s could not be handed to the broker; the sweeper will relay it.", job_id
         )
         return False
-    Job.objects.filter(pk=job_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
+    # A resend (the job still queued) notes the new send; a job already claimed keeps its time.
+    Job.objects.filter(Q(enqueued_at__isnull=True) | Q(state=Job.State.QUEUED), pk=job_id).update(
+        enqueued_at=timezone.now())
     return True
 
 
@@ -170,6 +179,11 @@ def job_cancel(*, job: Job, actor) -> Job:
             action="cancel",
         )
     logger.info("Job %s (%s) cancelled by %s", job.pk, job.kind, getattr(actor, "pk", None))
+    _handler(job.kind)  # the kind's module registers its on_cancel
+    hook = _on_cancel.get(job.kind)
+    if hook is not None:
+        # robust: the cancel has committed; a failed clean-up is logged, not a 500.
+        transaction.on_commit(lambda: hook(job), robust=True)
     return job
 
 
@@ -272,22 +286,34 @@ def job_run(*, job_id: int) -> Job | None:
 def job_sweep() -> dict:
     """What beat runs every JOB_SWEEP_INTERVAL_SECONDS: a running job whose heartbeat went
     stale lost its worker and is queued again (or failed after JOB_MAX_ATTEMPTS attempts);
-    a queued job the broker never accepted (Redis was down) is sent again."""
+    a queued job the broker never accepted (Redis was down), or accepted longer than
+    JOB_RESEND_AFTER_SECONDS ago (its message lost), is sent again."""
     stale = Q(state=Job.State.RUNNING) & (
         Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at__isnull=True)
     )
     max_attempts = settings.DANDANG["JOB_MAX_ATTEMPTS"]
-    # Fenced like any write: a run that came back to life in between keeps its job.
-    failed = Job.objects.filter(stale, attempt__gte=max_attempts).update(
-        state=Job.State.FAILED,
-        finished_at=timezone.now(),
-        result={"error": _("任务多次中断（工作进程退出或超时），已停止。")},
-    )
-    requeued = Job.objects.filter(stale).update(state=Job.State.QUEUED, enqueued_at=None)
+    with transaction.atomic():
+        # A job whose row is locked is inside a transaction of a live connection (a tally's
+        # swap, a notice being published, a cancel): its run is not dead, and waiting for it
+        # would hold up the sweep of every other job (a worker stopped with SIGSTOP in a swap
+        # would hold it for good). Skipped now, it is swept next time if still stale.
+        stale_ids = list(Job.objects.select_for_update(skip_locked=True).filter(stale)
+                         .values_list("pk", flat=True))
+        # Fenced like any write: a run that came back to life in between keeps its job.
+        failed = Job.objects.filter(stale, pk__in=stale_ids, attempt__gte=max_attempts).update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            result={"error": _("任务多次中断（工作进程退出或超时），已停止。")},
+        )
+        requeued = Job.objects.filter(stale, pk__in=stale_ids).update(
+            state=Job.State.QUEUED, enqueued_at=None)
     relay_before = timezone.now() - dt.timedelta(seconds=RELAY_AFTER_SECONDS)
+    resend_before = timezone.now() - dt.timedelta(
+        seconds=settings.DANDANG["JOB_RESEND_AFTER_SECONDS"])
+    never_sent = Q(enqueued_at__isnull=True) & (Q(created_at__lt=relay_before) | Q(attempt__gt=0))
     pending = list(
-        Job.objects.filter(state=Job.State.QUEUED, enqueued_at__isnull=True)
-        .filter(Q(created_at__lt=relay_before) | Q(attempt__gt=0))
+        Job.objects.filter(Q(state=Job.State.QUEUED) & (never_sent
+                                                        | Q(enqueued_at__lt=resend_before)))
         .order_by("id")
         .values_list("pk", flat=True)
     )

@@ -345,12 +345,14 @@ def sha256_of(data: bytes) -> str:
 
 @transaction.atomic
 def annual_import(*, actor, data: bytes, name: str = "", dry_run: bool = False,
-                  record: AnnualImport | None = None, progress=None) -> ImportResult:
+                  record: AnnualImport | None = None, progress=None, fence=None) -> ImportResult:
     """Import the sheet's grades, all or nothing. Raises PermissionDenied, ValidationError on
     `file` (the sheet cannot be read), ImportRefused (the rows that may not be saved, with their
     sheet row numbers: nothing was saved). A dry run saves nothing and says what would be done.
     The grades are audited as ONE run-level entry on the import's record (created here unless
-    given: the page's pending upload, or a job's)."""
+    given: the page's pending upload, or a job's). fence: called last, inside the transaction
+    (a job's heartbeat): when it raises (the job was cancelled or taken over), nothing is
+    saved."""
     if not permissions.can_write(actor):
         raise PermissionDenied(_("您的角色无权录入考核结果。"))
     sheet = read_sheet(data)
@@ -399,6 +401,8 @@ def annual_import(*, actor, data: bytes, name: str = "", dry_run: bool = False,
         state=AnnualImport.State.DONE, created=saved.created, updated=saved.updated,
         unchanged=saved.unchanged, rows=len(rows), finished_at=timezone.now())
     record.state = AnnualImport.State.DONE
+    if fence is not None:
+        fence()
     return result
 
 
@@ -438,17 +442,17 @@ def _forget_file(record: AnnualImport) -> None:
 
 
 def import_pending(*, actor, record: AnnualImport, progress=None,
-                   dry_run: bool = False) -> ImportResult:
+                   dry_run: bool = False, fence=None) -> ImportResult:
     """Save a pending (or a job's) import; the sheet is deleted afterwards. On refusal the
     record is marked failed (nothing was saved). A dry run (the API's, of a large sheet) saves
-    nothing and leaves the record without its sheet."""
+    nothing and leaves the record without its sheet. fence: see annual_import."""
     if not record.file:
         raise ValidationError({"file": [_("该导入已处理或不存在，请重新上传。")]})
     with record.file.open("rb") as handle:
         data = handle.read()
     try:
         result = annual_import(actor=actor, data=data, name=record.name, record=record,
-                               progress=progress, dry_run=dry_run)
+                               progress=progress, dry_run=dry_run, fence=fence)
     except ValidationError:
         with transaction.atomic():
             AnnualImport.objects.filter(pk=record.pk).update(
@@ -457,6 +461,15 @@ def import_pending(*, actor, record: AnnualImport, progress=None,
         raise
     _forget_file(record)
     return result
+
+
+def import_stopped(*, record: AnnualImport) -> None:
+    """A job's import that will not run again (its job was cancelled): nothing was saved; the
+    record says so and the sheet, which names cadres by whole ID number, is deleted."""
+    with transaction.atomic():
+        AnnualImport.objects.filter(pk=record.pk, state=AnnualImport.State.RUNNING).update(
+            state=AnnualImport.State.FAILED, finished_at=timezone.now())
+        _forget_file(record)
 
 
 def import_start_job(*, actor, record: AnnualImport, dry_run: bool = False):

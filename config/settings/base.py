@@ -292,6 +292,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # One message at a time per process: a prefetched message waits behind a long job, unacked,
 # and would be redelivered elsewhere when the visibility timeout ran out.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A lost broker connection (Redis restarted) does not stop the jobs running: a job's state is
+# its row, not its message, so it finishes and records its result while Redis is away, and a
+# redelivery of its message later is a no-op. Stated because Celery 6 turns the default to
+# True (5.x warns of it at every connection loss, whatever the setting), which would kill
+# every running job at a Redis blip and leave it to the sweeper.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Time limits. The soft one raises inside the handler, which fails the job with a message;
 # the hard one kills the child process, for a handler stuck where no exception reaches.
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "3600"))
@@ -358,6 +364,12 @@ DANDANG = {
     "JOB_STALE_AFTER_SECONDS": int(os.environ.get("JOB_STALE_AFTER_SECONDS", "300")),
     # A job taken over this many times (its worker died each time) is failed, not requeued.
     "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
+    # A job still queued this long after the broker accepted its message is sent again by the
+    # sweeper: Redis may have lost the message (a crash within appendfsync's second, a new
+    # container without its volume, a FLUSHALL), and the job's dedupe key would otherwise block
+    # its scope for good. A job merely waiting behind others gets a duplicate message at most
+    # this often, which its claim turns into a no-op.
+    "JOB_RESEND_AFTER_SECONDS": int(os.environ.get("JOB_RESEND_AFTER_SECONDS", "900")),
     # Assessments (DOMAIN.md, "Assessments"). The 优秀 share of a unit's year, unless a unit or
     # its category has its own rate (assessments.ExcellenceRate, in the admin).
     "EXCELLENT_RATE": os.environ.get("DANDANG_EXCELLENT_RATE", "0.15"),

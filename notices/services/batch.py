@@ -8,23 +8,27 @@ of units outside the actor's scope) naming them, and no job.
 
 The run is safe to repeat: a notice already published is skipped (not published twice), so a
 run taken over after its worker was killed finishes the rest once and still zips every PDF of
-the batch. A draft that cannot be published (incomplete, a period the calendar cannot count)
-is reported in the result with its message; the others are published."""
+the batch. Each notice's transaction is fenced on the job's attempt: once the job is cancelled
+or taken over, the run publishes nothing more. A draft that cannot be published (incomplete, a
+period the calendar cannot count) is reported in the result with its message; the others are
+published."""
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import tempfile
 import zipfile
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.jobs import job_start
-from core.models import JobStopped
+from core.models import Job, JobStopped
 
 from .. import permissions
 from ..models import Notice, NoticePdf
@@ -72,10 +76,29 @@ def batch_check(*, actor, ids) -> list[int]:
     return wanted
 
 
+def _dedupe_key(actor, ids) -> str | None:
+    """One active batch per starter and selection (whatever its order): a double click, or two
+    tabs sending the same selection, get the one job."""
+    try:
+        chosen = sorted({int(i) for i in ids})
+    except (TypeError, ValueError):
+        return None
+    digest = hashlib.sha256(",".join(map(str, chosen)).encode()).hexdigest()[:32]
+    return f"{BATCH_JOB}:{getattr(actor, 'pk', None)}:{digest}"
+
+
 def batch_start(*, actor, ids):
-    """Check the selection (batch_check) and start the job; returns it."""
+    """Check the selection (batch_check) and start the job; returns it. The same starter's
+    batch of the same selection already queued or running is returned instead (its `reused`
+    is True), before the check: its first notices may be published already."""
+    key = _dedupe_key(actor, ids)
+    if key is not None:
+        running = Job.objects.filter(dedupe_key=key, state__in=Job.ACTIVE_STATES).first()
+        if running is not None:
+            running.reused = True
+            return running
     wanted = batch_check(actor=actor, ids=ids)
-    return job_start(kind=BATCH_JOB, actor=actor, params={"notices": wanted})
+    return job_start(kind=BATCH_JOB, actor=actor, params={"notices": wanted}, dedupe_key=key)
 
 
 def zip_name(notice: Notice) -> str:
@@ -122,7 +145,15 @@ def _publish_batch(*, job, actor, ids, progress) -> dict:
             skipped.append(pk)
         else:
             try:
-                notice_publish(actor=actor, notice=notice)
+                # The attempt fence inside the notice's own transaction: a run cancelled or
+                # taken over since its last heartbeat publishes nothing more (its notice is
+                # rolled back, its number given back). progress() below writes at most once a
+                # second, so it cannot be the fence of a loop doing several notices a second.
+                # The heartbeat locks the job's row until the commit: a cancel arriving now
+                # waits for this one notice, then stops the run.
+                with transaction.atomic():
+                    notice_publish(actor=actor, notice=notice)
+                    job.heartbeat()
             except JobStopped:
                 raise
             except Conflict:  # published meanwhile by someone else: nothing left to do

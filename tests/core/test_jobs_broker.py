@@ -167,3 +167,38 @@ def test_a_job_started_while_redis_is_down_runs_once_when_it_is_back(own_redis, 
     assert job.enqueued_at is not None
     assert len(runs) == 1 and runs[0] != threading.get_ident()  # by the worker, once
     assert jobs.job_sweep() == {"requeued": 0, "failed": 0, "relayed": 0, "pending": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_message_redis_lost_is_sent_again_and_runs_once(own_redis, settings):
+    """Redis accepted the job's message, then restarted without it (no persistence here; in
+    production a crash inside appendfsync's second, or a container without its volume). The
+    job is queued with enqueued_at set: without a resend it would wait for ever, and its dedupe
+    key would hand that dead job to every later start of its scope."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    runs.clear()
+    own_redis.start()
+    with transaction.atomic():
+        job = jobs.job_start(kind="test_outbox", actor=None, dedupe_key="outbox:lost")
+    job.refresh_from_db()
+    assert job.enqueued_at is not None  # the broker had it
+
+    own_redis.stop()  # and lost it
+    own_redis.start()
+    _reset_producers(app, close=True)
+    assert jobs.job_start(kind="test_outbox", actor=None, dedupe_key="outbox:lost").pk == job.pk
+    assert jobs.job_sweep()["pending"] == 0  # sent a moment ago: it may still be on its way
+
+    settings.DANDANG = {**settings.DANDANG, "JOB_RESEND_AFTER_SECONDS": 0}
+    worker = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
+    with worker, finished_tasks() as finished:
+        sweep_jobs.delay()
+        assert finished(run_job.name, (job.pk,)), "the resent job did not run within 30 s"
+        sweep_jobs.delay()  # the job is done: nothing more is sent
+        assert finished(sweep_jobs.name, (), times=2)
+    job.refresh_from_db()
+    assert (job.state, job.result) == (Job.State.DONE, {"runs": 1})
+    assert len(runs) == 1

@@ -452,3 +452,43 @@ def test_a_job_without_a_file_answers_null_and_404(
     assert as_user(admin_user).get(f"/api/v1/jobs/{job.pk}/file/").status_code == 404
     client.force_login(admin_user)
     assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_passes_over_a_job_whose_row_a_live_transaction_holds(settings):
+    """A stale job whose row is locked (its run is inside a transaction: a tally's swap, or a
+    worker stopped mid-swap) does not hold up the sweep of the others; it is swept once free."""
+    held = Job.objects.create(kind="test_export", state=Job.State.RUNNING, attempt=1,
+                              heartbeat_at=_stale(settings), enqueued_at=timezone.now())
+    dead = Job.objects.create(kind="test_export", state=Job.State.RUNNING, attempt=1,
+                              heartbeat_at=_stale(settings), enqueued_at=timezone.now())
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Job.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                assert release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with connection.cursor() as cursor:  # a wait would fail the test, not hang it
+            cursor.execute("SET lock_timeout = '10s'")
+        try:
+            swept = jobs.job_sweep()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        assert (swept["requeued"], swept["failed"]) == (1, 0)
+        assert Job.objects.get(pk=dead.pk).state == Job.State.DONE  # relayed, run eagerly
+        assert Job.objects.get(pk=held.pk).state == Job.State.RUNNING
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert jobs.job_sweep()["requeued"] == 1
+    assert Job.objects.get(pk=held.pk).state == Job.State.DONE

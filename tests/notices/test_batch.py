@@ -207,3 +207,111 @@ def test_progress_is_visible_from_another_connection_while_the_job_runs(staff_us
     assert 0 < seen < 1
     job.refresh_from_db()
     assert job.state == Job.State.DONE and job.result["published"] == 3
+
+
+# serialized_rollback: the calendar (a data migration) is restored even when this is the first
+# transactional test of a run that collects no other serialized test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_cancelled_between_two_notices_publishes_nothing_more(staff_user, tree,
+                                                                      monkeypatch):
+    """The cancel (another connection) commits while the second notice is being published:
+    that notice is rolled back (its number given back) and no later one is published, however
+    rarely progress() writes; the cancelled job keeps no zip."""
+    import threading
+
+    from django.db import connection
+
+    from core import jobs
+    from core.jobs import job_cancel
+    from notices.services import batch as batch_module
+
+    # progress() alone would not see the cancel before the end of the batch.
+    monkeypatch.setattr(jobs, "PROGRESS_MIN_INTERVAL", 3600)
+    monkeypatch.setattr("core.jobs.job_enqueue", lambda **kwargs: True)  # this test runs it
+    real_publish = batch_module.notice_publish
+    calls = []
+
+    def cancel_from_another_connection():
+        try:
+            job_cancel(job=Job.objects.get(pk=job.pk), actor=staff_user)
+        finally:
+            connection.close()
+
+    def publish_then_cancel(**kwargs):
+        calls.append(kwargs["notice"].pk)
+        published = real_publish(**kwargs)
+        if len(calls) == 2:  # the starter clicks 取消 meanwhile
+            canceller = threading.Thread(target=cancel_from_another_connection)
+            canceller.start()
+            canceller.join(timeout=30)
+        return published
+
+    monkeypatch.setattr(batch_module, "notice_publish", publish_then_cancel)
+    with at(MONDAY):
+        drafts = _drafts(staff_user, tree, 4)
+        job = batch_start(actor=staff_user, ids=[d.pk for d in drafts])
+        job_run(job_id=job.pk)
+        states = [Notice.objects.get(pk=d.pk).state for d in drafts]
+        job.refresh_from_db()
+        expected = [Notice.State.PUBLISHED] + [Notice.State.DRAFT] * 3
+        assert states == expected, (job.state, job.result)
+        assert calls == [drafts[0].pk, drafts[1].pk]
+        job.refresh_from_db()
+        assert (job.state, job.result, job.file.name) == (Job.State.CANCELLED, None, "")
+        assert AuditEntry.objects.filter(action="publish").count() == 1
+        # The second notice's number was given back: the next publication takes it.
+        again = real_publish(actor=staff_user, notice=drafts[1])
+    assert again.sequence == 2
+    assert Notice.objects.get(pk=drafts[0].pk).sequence == 1
+
+
+@pytest.mark.django_db
+def test_a_second_click_while_the_batch_runs_gets_the_same_job(staff_user, admin_user, tree,
+                                                                django_capture_on_commit_callbacks):
+    with at(MONDAY):
+        drafts = _drafts(staff_user, tree, 3)
+        ids = [d.pk for d in drafts]
+        with django_capture_on_commit_callbacks(execute=False) as sends:
+            first = batch_start(actor=staff_user, ids=ids)
+            # The worker has taken it and published the first notice when the click repeats
+            # (in another order): no 400 for "already published", no second job.
+            Job.objects.filter(pk=first.pk).update(state=Job.State.RUNNING, attempt=1)
+            notice_publish(actor=staff_user, notice=drafts[0])
+            again = batch_start(actor=staff_user, ids=[str(i) for i in reversed(ids)])
+            # Another person's batch of the same drafts is theirs (the job page shows its
+            # starter's jobs only); the notices are still published once each.
+            with pytest.raises(Exception, match="已发布"):
+                batch_start(actor=admin_user, ids=ids)
+            other = batch_start(actor=admin_user, ids=ids[1:])
+    assert (again.pk, again.reused) == (first.pk, True)
+    assert other.pk != first.pk and not other.reused
+    assert len([s for s in sends if "job_start" in s.__qualname__]) == 2
+    assert Job.objects.filter(kind=BATCH_JOB).count() == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clicks_at_once_make_one_batch_job(staff_user, tree, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    monkeypatch.setattr("core.jobs.job_enqueue", lambda **kwargs: True)  # no worker here
+    with at(MONDAY):
+        ids = [d.pk for d in _drafts(staff_user, tree, 2)]
+    barrier = threading.Barrier(2)
+    got: list[Job] = []
+
+    def click():
+        try:
+            barrier.wait(timeout=10)
+            got.append(batch_start(actor=staff_user, ids=ids))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(got) == 2 and got[0].pk == got[1].pk
+    assert Job.objects.filter(kind=BATCH_JOB).count() == 1

@@ -53,7 +53,7 @@ def validated_save(obj: models.Model, *, update_fields: list[str] | None = None,
 
 
 def refuse_duplicate(obj: models.Model, *, subject: models.Model, fields: tuple[str, ...],
-                     among=None) -> None:
+                     among=None, same=None) -> None:
     """Raise Conflict (409) when a row like obj already exists: the same value in each of
     fields (model field names; a relation compares by id, None matches NULL). A double click,
     or a client retrying a POST whose answer it lost, sends the same body twice, and two
@@ -61,14 +61,17 @@ def refuse_duplicate(obj: models.Model, *, subject: models.Model, fields: tuple[
     the row is about (its cadre or unit) is locked first, in the caller's transaction, and
     the second request waits for the first to commit, then finds its row. among: the
     queryset to look in (default: every row of obj's model), e.g. leaving out rejected ones.
-    Call it after the scope check, so the existing row named is one the actor may see."""
+    same: a predicate on a row matching on fields, for what fields cannot say (a draft's
+    items, held in another table). Call it after the scope check, so the existing row named is
+    one the actor may see."""
     type(subject).objects.select_for_update().filter(pk=subject.pk).values_list("pk").first()
     lookup = {}
     for name in fields:
         field = obj._meta.get_field(name)
         lookup[field.attname] = getattr(obj, field.attname)
     qs = among if among is not None else type(obj).objects.all()
-    existing = qs.filter(**lookup).order_by("pk").first()
+    matches = qs.filter(**lookup).order_by("pk")
+    existing = next((row for row in matches if same is None or same(row)), None)
     if existing is not None:
         raise Conflict(
             _("已有一条相同的%(what)s（编号 %(id)s），未重复保存。")

@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from assessments.models import FrontlineProject
 from core.models import Role
 from discipline.models import Clarification, Sanction
 from incentives.models import IncentiveRecord, TimelyReward
+from notices.models import Notice
 
 from .factories import CadreFactory, UserFactory
 
@@ -53,7 +55,21 @@ CASES = {
     "clarifications": ("/api/v1/clarifications/", Clarification, lambda c: {
         "cadre": c.pk, "report_summary": "反映其违规发放补贴。", "finding": "经核查，不属实。",
         "manner": "written", "clarified_on": "2025-06-01"}),
+    "frontline-projects": ("/api/v1/frontline-projects/", FrontlineProject, lambda c: {
+        "name": "小清河治理", "unit": c.unit.parent_id, "start_date": "2025-06-02",
+        "cadres": [{"cadre": c.pk}]}),
+    "notices": ("/api/v1/notices/", Notice, lambda c: {
+        "kind": "pre_appointment", "issuing_unit": c.unit.parent_id,
+        "items": [{"cadre": c.pk, "proposed_post": "历下区某局局长"}]}),
 }
+COUNT = {  # how the objects of a case are counted: those about the cadre
+    "frontline-projects": lambda model, cadre: model.objects.filter(assignments__cadre=cadre).count(),
+    "notices": lambda model, cadre: model.objects.filter(entries__cadre=cadre).count(),
+}
+
+
+def count(name, model, cadre):
+    return COUNT.get(name, lambda m, c: m.objects.filter(cadre=c).count())(model, cadre)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -66,12 +82,12 @@ def test_a_double_click_makes_one_object_and_a_409(name, tree):
     assert codes == [201, 409], [(a.status_code, a.content[:300]) for a in answers]
     refused = next(a for a in answers if a.status_code == 409).json()
     assert refused["detail"] and "state" in refused
-    assert model.objects.filter(cadre=cadre).count() == 1
+    assert count(name, model, cadre) == 1
     # The same again later is still the same record: refused, not made twice.
     client = APIClient()
     client.force_authenticate(user=staff)
     assert client.post(url, body(cadre), format="json").status_code == 409
-    assert model.objects.filter(cadre=cadre).count() == 1
+    assert count(name, model, cadre) == 1
 
 
 def test_the_admin_says_so_when_the_same_sanction_is_added_again(client, tree):

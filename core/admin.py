@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts import USER_AUDITED
 from .audit import audit_create, audit_record, diff, snapshot
+from .errors import Conflict
 from .forms import AdminLoginForm, add_service_errors
 from .models import AuditEntry, CalendarYear, HolidayDay, Job, Role, User
 
@@ -141,6 +142,8 @@ class ServiceModelAdmin(admin.ModelAdmin):
                     pass
                 except ValidationError as exc:
                     add_service_errors(self, exc)
+                except Conflict as exc:  # the same row already there, say: the form's error, not a 500
+                    self.add_error(None, exc.message)
 
         return ServiceCheckedForm
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cadres import idnumber
 from core.audit import audit_create, audit_record
 from core.models import Role
-from core.services import apply_fields, require_role, require_unit_in_scope
+from core.services import apply_fields, refuse_duplicate, require_role, require_unit_in_scope
 
 from .models import Clarification, DishonestyEntry, Reuse, Sanction
 from .selectors import sanctions_of
@@ -25,6 +25,11 @@ CLARIFICATION_FIELDS = (
     "follow_up_on",
     "malicious",
 )
+# A clarification or a sanction with all of these the same as an existing one is that one
+# again (a double click, a retried POST): 409, never a second row (core.services).
+DUPLICATE_CLARIFICATION = ("cadre", "report_summary", "finding", "manner", "clarified_on",
+                           "malicious")
+DUPLICATE_SANCTION = ("cadre", "kind", "decided_on", "document_number", "reason")
 
 
 @transaction.atomic
@@ -62,6 +67,7 @@ def clarification_create(
     if errors:
         raise ValidationError(errors)
     clarification.full_clean(exclude=["created_by"])
+    refuse_duplicate(clarification, subject=cadre, fields=DUPLICATE_CLARIFICATION)
     clarification.save()
     audit_create(obj=clarification, actor=actor, fields=Clarification.AUDITED)
     if clarification.malicious:
@@ -98,6 +104,7 @@ def sanction_create(
     if decided_on and decided_on > timezone.localdate():
         raise ValidationError({"decided_on": _("处分决定日期不能晚于今天。")})
     sanction.full_clean(exclude=["created_by"])
+    refuse_duplicate(sanction, subject=cadre, fields=DUPLICATE_SANCTION)
     sanction.save()
     audit_create(obj=sanction, actor=actor, fields=Sanction.AUDITED)
     cadre_ids = {sanction.cadre_id}

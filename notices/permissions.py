@@ -9,11 +9,15 @@ source objects ask here; nothing else decides.
   (their own account). Outside, anyone with its code or its file may verify it (/verify/),
   which shows nothing beyond what the notice itself published.
 - A draft may only draw on sources the drafter may see (cadres.permissions,
-  fault_tolerance.permissions, incentives.permissions)."""
+  fault_tolerance.permissions, incentives.permissions).
+- A notice's history before its publication (the draft's creation and edits: cadres dropped
+  from a 任前公示, earlier posts, notes, sources) is the draft's, so the issuing department's:
+  whoever sees the notice only as a published document reads its publication alone."""
 
 from django.db.models import Exists, OuterRef, Q
 
 from cadres.permissions import cadre_visible_q
+from core.history import Redaction
 from core.models import Role
 from core.scoping import scope_q, unit_in_scope, unit_scope
 
@@ -71,3 +75,14 @@ def can_edit_notice(user, notice) -> bool:
 def issuing_units(user):
     """The units user may issue notices for (their scope and below)."""
     return unit_scope(user) if can_write(user) else unit_scope(user).none()
+
+
+def notice_history_redaction(user, notice) -> Redaction:
+    """What of a notice's history user may not read (core.history asks it for the page's
+    history panel and the API's history/): the draft's entries, unless user may edit the
+    notice (its issuing department, administrators)."""
+    if can_edit_notice(user, notice):
+        return Redaction()
+    from .models import Notice
+
+    return Redaction(exclude=~Q(action=Notice.HistoryAction.PUBLISH))

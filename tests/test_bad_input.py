@@ -148,6 +148,7 @@ def test_nul_in_a_page_query_string_is_400_naming_the_parameter(client, admin_us
         ("/api/v1/units/", "code", {"name": "单位", "kind": "town", "category": "social"}),
         ("/api/v1/cadres/", "name", None),
         ("/api/v1/cadres/", "position_title", None),
+        ("/api/v1/notices/", "title", {"kind": "commendation"}),
     ],
 )
 def test_nul_in_a_json_body_is_400_naming_the_field_and_saves_nothing(
@@ -372,7 +373,9 @@ def test_a_page_list_takes_any_page_number(client, admin_user, cadre_in_street, 
         (b"[" * 100_000 + b"]" * 100_000, "JSON 嵌套层次过深"),
     ],
 )
-@pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/cadres/", "/api/v1/auth/token/"])
+@pytest.mark.parametrize("url", ["/api/v1/units/", "/api/v1/cadres/", "/api/v1/auth/token/",
+                                 "/api/v1/notices/", "/api/v1/notices/publish-batch/",
+                                 "/api/v1/ledger/recompute/", "/api/v1/incentive-records/"])
 def test_a_body_that_cannot_be_parsed_is_400_in_chinese(admin_api, url, body, message):
     response = admin_api.post(url, body, content_type="application/json")
     assert response.status_code == 400

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre
 from cadres.services import cadres_tag_add
 from core.audit import AuditItem, audit_create, audit_record_many
+from core.services import refuse_duplicate
 
 from .. import permissions
 from ..models import Cadence, FrontlineAssignment, FrontlineProject, FrontlineRecord, ReserveListEntry
@@ -57,6 +58,11 @@ def frontline_project_create(*, actor, name: str, unit, start_date: dt.date, end
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("完工日期不能早于开工日期。")})
     project.full_clean(exclude=["created_by"])
+    # The same project with the same cadres again (a double click, a retried POST): 409, never
+    # a second one.
+    cadre_ids = sorted(c.pk for c, _day in cadres or [])
+    refuse_duplicate(project, subject=unit, fields=("name", "unit", "start_date", "end_date"),
+                     same=lambda p: sorted(p.assignments.values_list("cadre_id", flat=True)) == cadre_ids)
     project.save()
     audit_create(obj=project, actor=actor, fields=FrontlineProject.AUDITED)
     if cadres:

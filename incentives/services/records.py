@@ -13,13 +13,17 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_create
 from core.models import Role
-from core.services import require_role, require_unit_in_scope
+from core.services import refuse_duplicate, require_role, require_unit_in_scope
 
 from ..models import UNFIT_MEASURE_CODES, IncentiveRecord, Measure
 from ..models.unfit import CARD_CODES
 from ..signals import sources_changed
 
 RECORD_FIELDS = ("date", "reason", "source", "source_id", "case", "document_number", "amount")
+# A record with all of these the same as an existing one is that one again (a double click, a
+# retried POST, a flow run twice): 409, never a second row (core.services.refuse_duplicate).
+DUPLICATE_FIELDS = ("cadre", "unit", "measure", "date", "reason", "source", "source_id", "case",
+                    "document_number", "amount", "situation")
 
 
 def _changed_on_commit(record: IncentiveRecord) -> None:
@@ -73,6 +77,8 @@ def record_create(*, actor, measure: Measure, cadre=None, unit=None, date: dt.da
                              document_number=(document_number or "").strip(), amount=amount,
                              situation=situation, created_by=actor)
     record.full_clean(exclude=["created_by"])
+    refuse_duplicate(record, subject=cadre if cadre is not None else unit,
+                     fields=DUPLICATE_FIELDS)
     record.save()
     audit_create(obj=record, actor=actor, fields=IncentiveRecord.AUDITED)
     _changed_on_commit(record)

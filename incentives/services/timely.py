@@ -16,7 +16,7 @@ from core.audit import audit_create, audit_record, diff, snapshot
 from core.errors import Conflict
 from core.models import Role
 from core.notifications import notifications_done, notify
-from core.services import require_role, require_unit_in_scope
+from core.services import refuse_duplicate, require_role, require_unit_in_scope
 
 from .. import permissions
 from ..models import IncentiveRecord, Measure, TimelyReward
@@ -64,6 +64,12 @@ def timely_nominate(*, actor, condition: str, reason: str, cadre=None, unit=None
                           measure=measure, date=date, amount=amount,
                           document_number=(document_number or "").strip(), nominated_by=actor)
     reward.full_clean(exclude=["nominated_by"])
+    # The same nomination again (a double click, a retried POST) is 409 while the first stands;
+    # after a rejection it may be put forward anew.
+    refuse_duplicate(reward, subject=cadre if cadre is not None else unit,
+                     fields=("cadre", "unit", "condition", "reason", "measure", "date",
+                             "document_number", "amount"),
+                     among=TimelyReward.objects.exclude(state=TimelyReward.State.REJECTED))
     reward.save()
     audit_create(obj=reward, actor=actor, fields=TimelyReward.AUDITED)
     approvers = timely_approvers(reward)

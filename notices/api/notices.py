@@ -17,13 +17,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from cadres.api import ScopedCadreField
 from core.api import HasRole, HistoryMixin, ScopedUnitField
 from core.errors import Conflict
 from core.models import Role
+from core.parsers import JSONParser
 from discipline.selectors import clarification_list
 from fault_tolerance.selectors import case_list
 from incentives.selectors.records import record_list
@@ -138,7 +138,8 @@ class NoticeViewSet(HistoryMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     filterset_class = NoticeFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     # JSON only: a draft's `items` are objects in a list, which a form encoding cannot carry
-    # (DRF would read `items=…` fields as no items at all and accept the draft).
+    # (DRF would read `items=…` fields as no items at all and accept the draft). The project's
+    # JSON parser (core.parsers): a NUL or a too-deep body is a 400 there, never a 500.
     parser_classes = [JSONParser]
 
     def get_queryset(self):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cadres.permissions import can_see_cadre
 from core.audit import audit_create, audit_record, diff, snapshot
 from core.errors import Conflict
+from core.services import refuse_duplicate
 from discipline.permissions import can_see_clarification
 from fault_tolerance.permissions import can_see_case
 from incentives.permissions import record_visible_q
@@ -75,6 +76,26 @@ def _set_entries(notice: Notice, entries) -> None:
         for i, e in enumerate(entries)])
 
 
+# A draft with all of these, its items and its records the same as one of the drafter's own
+# drafts is that one again (a double click, a retried POST): 409, never a second draft.
+DUPLICATE_FIELDS = ("kind", "issuing_unit", "issuer", "title", "preamble", "closing", "cc", "case",
+                    "clarification", "period_start", "period_days", "corrects", "created_by")
+
+
+def _refuse_same_draft(notice: Notice, *, entries, records) -> None:
+    items = [(e["cadre"].pk, e["proposed_post"].strip(), (e.get("note") or "").strip(),
+              (e.get("exceptional_reason") or "").strip()) for e in entries or []]
+    record_ids = sorted(r.pk for r in records or [])
+
+    def same(draft: Notice) -> bool:
+        return (list(draft.entries.order_by("position").values_list(
+                    "cadre_id", "proposed_post", "note", "exceptional_reason")) == items
+                and sorted(draft.records.values_list("pk", flat=True)) == record_ids)
+
+    refuse_duplicate(notice, subject=notice.issuing_unit, fields=DUPLICATE_FIELDS,
+                     among=Notice.objects.filter(state=Notice.State.DRAFT), same=same)
+
+
 @transaction.atomic
 def notice_create(*, actor, kind: str, issuing_unit, entries=None, records=None,
                   **fields) -> Notice:
@@ -98,6 +119,7 @@ def notice_create(*, actor, kind: str, issuing_unit, entries=None, records=None,
     if not notice.title:
         notice.title = DEFAULT_TITLES[kind]
     notice.full_clean(exclude=["created_by"])
+    _refuse_same_draft(notice, entries=entries, records=records)
     notice.save()
     if entries:
         _set_entries(notice, entries)

@@ -192,9 +192,9 @@ def test_a_correction_names_a_published_notice_of_its_kind(people, sources, publ
 def test_the_list_reads_a_page_in_a_fixed_number_of_queries(
         people, sources, publish_day, as_user, django_assert_max_num_queries):
     api = as_user(people.staff)
-    for _ in range(6):
+    for i in range(6):  # six drafts, each its own (the same draft twice is refused: 409)
         api.post(URL, {"kind": "pre_appointment", "items": [
-            {"cadre": people.subject.pk, "proposed_post": "局长"}]}, format="json")
+            {"cadre": people.subject.pk, "proposed_post": f"局长{i}"}]}, format="json")
     with django_assert_max_num_queries(12):
         res = api.get(URL)
     assert res.json()["count"] == 6

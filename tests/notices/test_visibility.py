@@ -98,13 +98,16 @@ def test_a_staff_member_who_sees_only_the_named_cadre_reads_but_may_not_publish(
     assert res.status_code == 409  # published: never changes, whoever asks
 
 
-def test_the_history_shows_the_same_entries_to_everyone_who_sees_it(roles, notices, as_user):
+def test_the_history_shows_the_publication_alike_to_everyone_who_sees_it(roles, notices, as_user):
+    """The publication reads the same to everyone; the draft's entries are the issuing
+    department's (the test below)."""
     answers = {}
     for role in ("staff_in_scope", "admin", "reviewer", "named_cadre"):
         res = as_user(roles[role]).get(f"{URL}{notices['published'].pk}/history/")
-        answers[role] = [(h["action"], h["actor"]) for h in res.json()["results"]]
-    assert len({tuple(a) for a in answers.values()}) == 1
-    assert answers["admin"] == [("publish", "staff2"), ("create", "staff2")]
+        answers[role] = [(h["action"], h["actor"], str(h["changes"])) for h in res.json()["results"]]
+    assert len({tuple(a[:1]) for a in answers.values()}) == 1
+    assert [a[:2] for a in answers["admin"]] == [("publish", "staff2"), ("create", "staff2")]
+    assert answers["reviewer"] == answers["named_cadre"] == answers["admin"][:1]
 
 
 def test_related_links_follow_the_same_rule(roles, notices, client, people, sources):
@@ -114,3 +117,45 @@ def test_related_links_follow_the_same_rule(roles, notices, client, people, sour
         html = client.get(cadre_url).content.decode()
         assert notices["published"].get_absolute_url() in html, role
         assert notices["draft"].get_absolute_url() not in html, role
+
+
+def test_a_published_notices_draft_history_is_the_issuing_departments_only(
+        people, sources, publish_day, tree, as_user, client):
+    """A 任前公示 drafted with two cadres, one dropped before publication: whoever sees the
+    notice only because it was published (the named cadre, a reviewer of the district, staff
+    of the street) reads its publication, never the draft's edits (who was dropped, the
+    earlier posts and notes); the issuing department and administrators read everything. The
+    page's history panel answers as history/ does."""
+    from tests.factories import CadreFactory
+
+    dropped = CadreFactory(unit=tree["street"], name="落选者")
+    draft = notice_create(
+        actor=people.staff, kind=Notice.Kind.PRE_APPOINTMENT, issuing_unit=tree["district"],
+        period_start=publish_day, entries=[
+            {"cadre": people.subject, "proposed_post": "历下区某局局长"},
+            {"cadre": dropped, "proposed_post": "历下区某局副局长", "note": "考察中有不同意见"}])
+    from notices.services import notice_update
+
+    notice_update(actor=people.staff, notice=draft, title="任前公示（二）", entries=[
+        {"cadre": people.subject, "proposed_post": "历下区某局局长"}])
+    published = notice_publish(actor=people.staff, notice=draft)
+    street_staff = UserFactory(username="street", roles=[Role.STAFF], units=[tree["street"]])
+    readers = {"named_cadre": people.cadre_account, "reviewer": people.reviewers[0],
+               "street_staff": street_staff}
+    issuers = {"staff_in_scope": people.staff, "admin": people.admin}
+    for role, user in {**readers, **issuers}.items():
+        res = as_user(user).get(f"{URL}{published.pk}/history/")
+        assert res.status_code == 200, role
+        actions = [h["action"] for h in res.json()["results"]]
+        text = res.content.decode()
+        if role in readers:
+            assert actions == ["publish"], role
+            assert str(dropped.pk) not in {str(v) for h in res.json()["results"]
+                                           for v in h["changes"]}, role
+            assert "副局长" not in text and "不同意见" not in text, role
+        else:
+            assert actions == ["publish", "update", "create"], role
+            assert "不同意见" in text, role
+        client.force_login(user)
+        page = client.get(published.get_absolute_url()).content.decode()
+        assert ("不同意见" in page) == (role in issuers), role

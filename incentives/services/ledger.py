@@ -6,16 +6,20 @@ How a tally runs (`tally`):
    worker's connection drops; on SQLite one IMMEDIATE transaction holding the write lock), so a
    tally always stages from data committed after the previous one swapped its rows. The same
    statements run on both: the few fragments that differ are chosen in `_DIALECTS`.
-2. Staging: every entry of the scope goes into a temporary table, one INSERT … SELECT per kind
-   of source, each a set-based statement (window functions for streaks; the protected matters
-   joined set-wise): the rules of the current version (grade in a year, streaks, team grades
-   for the principal leaders, the pending 末位 measures) and the incentive records. A sanction
-   period then blocks the positive rule outcomes of the years it touches. Progress is written
-   between statements (the job page's bar and its heartbeat).
+2. The entries: the rules of the current version (grade in a year, streaks, team grades for
+   the principal leaders, the pending 末位 measures) and the incentive records, each kind of
+   source a set-based statement (window functions for streaks; the protected matters joined
+   set-wise). Only the entries that need a second look go into a temporary table (staging):
+   the rule outcomes that need a decision, and every rule outcome of a cadre a sanction may
+   block (a sanction period then blocks the positive ones of the years it touches); the rest
+   are read straight from the sources where the rows are aggregated, and again, for the
+   changed rows only, where their text is built. A scope with no ledger row yet (its first
+   tally: every row is written) stages every entry instead. Progress is written between
+   statements (the job page's bar and its heartbeat).
 3. The swap, in ONE transaction: the job's attempt fence is checked (a run taken over writes
    nothing), the rules that need a decision get their pending RuleProposal rows, rows of the
    scope no longer derived are deleted and the rest upserted (a row is written only when it
-   changed, found by a digest of its staged entries before any JSON is built, so the same
+   changed, found by a digest of its entries before any JSON is built, so the same
    inputs leave the same ledger, tallied_at included; a full tally rewriting most of the
    ledger builds its secondary indexes again afterwards, `_bulk`), and one audit_run
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
@@ -309,6 +313,10 @@ CREATE TEMP TABLE tally_entries (
 
 _YEAR = "(CAST(%(year)s AS integer) IS NULL OR {col} = CAST(%(year)s AS integer))"
 
+# Has the scope any ledger row yet? (None: its first tally, which stages every entry.)
+_FIRST = ("SELECT count(*) FROM (SELECT 1 FROM {ledger} WHERE {scope[cadre_id]} AND "
+          + _YEAR.format(col="year") + " LIMIT 1) x")
+
 # The effect periods of the sanctions that block (their first and last years).
 _PERIODS = """
 SELECT q.id, q.cadre_id, q.rule_id, q.code, q.label, {year_of[q.decided_on]} AS y0,
@@ -372,7 +380,8 @@ JOIN (
 WHERE {scope[l.id]} AND {part[l.id]} AND """ + _YEAR.format(col="t.year")
 
 # 5. Records of a cadre; a negative one resting on a case that protects the cadre counts
-# nothing (joined set-wise on the case's subjects). Never staged.
+# nothing (joined set-wise on the case's subjects). Staged only when everything is
+# ({record_part}).
 _RECORDS = """
 SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
        m.name || '：' || rec.reason,
@@ -385,26 +394,29 @@ SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
             THEN 'exempted' END,
        CAST(NULL AS bigint), CAST(NULL AS integer), 5, rec.id, CAST(NULL AS bigint)
 FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
-WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND (CAST(%(year)s AS integer) IS NULL
+WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND {record_part}
+  AND (CAST(%(year)s AS integer) IS NULL
   OR rec.date >= %(year_start)s AND rec.date < %(year_end)s)"""
 
 
 def _part(sql: str, part: str) -> str:
-    return sql.replace("{part[", "{" + part + "[")
+    return (sql.replace("{part[", "{" + part + "[")
+            .replace("{record_part}", "{" + part.replace("part", "record_part") + "}"))
 
 
 # Every entry of the scope: the staged ones (first: their columns name the union's), then the
-# direct ones from the sources. Filled in by _fragments_and_params ({entries_all}), and once more
-# read through the changed rows' cadres only ({entries_changed}: the scope narrowed to them).
+# direct ones from the sources. Filled in by _with_parts ({entries_all}), and once more read
+# through the changed rows' cadres only ({entries_changed}: the scope narrowed to them).
 _ENTRIES = ("SELECT * FROM tally_entries UNION ALL "
-            + " UNION ALL ".join(_part(sql, "direct_part") for sql in (_GRADE, _STREAK, _TEAM))
-            + " UNION ALL " + _RECORDS)
+            + " UNION ALL ".join(_part(sql, "direct_part")
+                                 for sql in (_GRADE, _STREAK, _TEAM, _RECORDS)))
 
 _STAGE = [
     # The cadres a sanction of the scope may block: their rule outcomes are staged.
     """
 CREATE TEMP TABLE tally_blocking AS SELECT DISTINCT p.cadre_id FROM ({periods}) p""",
-    *("INSERT INTO tally_entries " + _part(sql, "staged_part") for sql in (_GRADE, _STREAK, _TEAM)),
+    *("INSERT INTO tally_entries " + _part(sql, "staged_part")
+      for sql in (_GRADE, _STREAK, _TEAM, _RECORDS)),
     # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending
     # (a confirmed one arrives as an incentive record, source assessment).
     """
@@ -589,7 +601,34 @@ def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
         fragments["scope_units"] = (f"c.unit_id IN (SELECT s.unit_id FROM {tables['cadre']} s"
                                     f" WHERE {fragments['scope']['s.id']})")
     fragments["periods"] = _PERIODS.format(**fragments)
-    fragments.update(staged_part=_STAGED_PART, direct_part=_DIRECT_PART)
+    ops = connection.ops
+    params = {
+        "cadres": _array(cadre_ids), "year": year,
+        "year_start": None if year is None else ops.adapt_datefield_value(dt.date(year, 1, 1)),
+        "year_end": None if year is None else ops.adapt_datefield_value(dt.date(year + 1, 1, 1)),
+        "now": ops.adapt_datetimefield_value(timezone.now()),
+        **level_params, **months_params,
+        **{f"protecting{i}": state for i, state in enumerate(protecting)},
+    }
+    return fragments, params
+
+
+_TRUE, _FALSE = _Fragment("TRUE"), _Fragment("FALSE")
+
+
+def _with_parts(fragments: dict, *, stage_all: bool) -> dict:
+    """The fragments with the staged and the direct part chosen: stage_all (the scope has no
+    ledger rows yet, so every row will be written and its entries' text built) stages every
+    entry, as reading the sources a second time for the text would cost more than staging
+    them; otherwise only those that need a second look are."""
+    fragments = {**fragments}
+    if stage_all:
+        fragments.update(staged_part=_TRUE, direct_part=_FALSE, staged_record_part="TRUE",
+                         direct_record_part="FALSE")
+    else:
+        fragments.update(staged_part=_STAGED_PART, direct_part=_DIRECT_PART,
+                         staged_record_part="FALSE", direct_record_part="TRUE")
+    tables = _tables()
     fragments["entries_all"] = _ENTRIES.format(**fragments)
     fragments["digest_source"] = fragments["digest_from"].template.format(fragments["entries_all"])
     # The same entries for the changed rows' cadres only (tally_changed, analysed: none in a
@@ -601,16 +640,7 @@ def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
         "scope_units": (f"({fragments['scope_units']}) AND c.unit_id IN (SELECT s.unit_id"
                         f" FROM {tables['cadre']} s WHERE s.id IN ({changed}))"),
     })
-    ops = connection.ops
-    params = {
-        "cadres": _array(cadre_ids), "year": year,
-        "year_start": None if year is None else ops.adapt_datefield_value(dt.date(year, 1, 1)),
-        "year_end": None if year is None else ops.adapt_datefield_value(dt.date(year + 1, 1, 1)),
-        "now": ops.adapt_datetimefield_value(timezone.now()),
-        **level_params, **months_params,
-        **{f"protecting{i}": state for i, state in enumerate(protecting)},
-    }
-    return fragments, params
+    return fragments
 
 
 def _tuned(cursor) -> None:
@@ -732,6 +762,9 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
             _tuned(cursor)
             _run(cursor, _CREATE, params, fragments)
             _insert_rules(cursor, rules)
+            [first_sql] = _sql(_FIRST, fragments)
+            cursor.execute(first_sql, params)
+            fragments = _with_parts(fragments, stage_all=cursor.fetchone()[0] == 0)
         for index, statement in enumerate(_STAGE):
             with transaction.atomic():
                 _tuned(cursor)

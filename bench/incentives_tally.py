@@ -297,10 +297,10 @@ def main(argv=None) -> int:
                 f"({fmt.format(min(values))}–{fmt.format(max(values))})")
 
     def ratios(case):
-        wall = [s / f for s, f in zip(seconds[case], seconds["floor"])]
+        wall = [s / f for s, f in zip(seconds[case], seconds["floor"], strict=True)]
         note = f"{spread(wall, '{:.2f}×')} floor"
         if all(c is not None for c in cpus[case] + cpus["floor"]) and all(cpus["floor"]):
-            cpu = [c / f for c, f in zip(cpus[case], cpus["floor"])]
+            cpu = [c / f for c, f in zip(cpus[case], cpus["floor"], strict=True)]
             note += f", backend CPU {spread(cpu, '{:.2f}×')}"
         return note
 

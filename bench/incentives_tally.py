@@ -3,6 +3,7 @@ computing the same totals, an incremental recompute of one cadre, the process's 
 and the ledger API for a unit's subtree and year.
 
     python bench/incentives_tally.py [--units 2000 --cadres 100000 --records 300000 --force]
+                                     [--rounds 5] [--tally-rounds-only]
 
 Data: bench/generate.py's city (units, cadres), then, in SQL, 10 years of annual grades per
 cadre (2015-2024), team grades per unit and year, incentive records and a few sanctions, all
@@ -213,6 +214,10 @@ def main(argv=None) -> int:
     parser.add_argument("--records", type=int, default=300_000)
     parser.add_argument("--force", action="store_true", help="regenerate the data")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="interleaved rounds of the floor and the full tallies")
+    parser.add_argument("--tally-rounds-only", action="store_true",
+                        help="only the floor and the full tallies (no incremental, memory, API)")
     parser.add_argument("--tally-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -244,47 +249,82 @@ def main(argv=None) -> int:
                       force=True)
         load_sources(args.records)
     rows = []
-
-    cpu = backend_cpu()
-    floor_s, floor_totals = floor_seconds()
-    floor_cpu = None if cpu is None else backend_cpu() - cpu
-    rows.append(("floor: one SQL statement, totals only", f"{floor_s:.2f} s",
-                 "" if floor_cpu is None else f"backend CPU {floor_cpu:.2f} s"))
-
     from incentives.models import LedgerRow
 
-    LedgerRow.objects.all().delete()
-    cpu = backend_cpu()
-    started = time.perf_counter()
-    first = tally()
-    first_s = time.perf_counter() - started
-    first_cpu = None if cpu is None else backend_cpu() - cpu
-    rows.append(("full tally, empty ledger (writes every row)", f"{first_s:.2f} s",
-                 f"{first_s / floor_s:.2f}× floor, {first['rows']} rows"
-                 + _cpu_note(first_cpu, floor_cpu)))
-    cpu = backend_cpu()
-    started = time.perf_counter()
-    second = tally()
-    second_s = time.perf_counter() - started
-    second_cpu = None if cpu is None else backend_cpu() - cpu
-    rows.append(("full tally, nothing changed (steady state)", f"{second_s:.2f} s",
-                 f"{second_s / floor_s:.2f}× floor, {second['written']} written"
-                 + _cpu_note(second_cpu, floor_cpu)))
-    # A tally job ends a full tally with VACUUM (ANALYZE) of the ledger (incentives.jobs): the
-    # next full tally reads a vacuumed ledger, as here.
-    with connection.cursor() as cur:
-        cur.execute(f"VACUUM ANALYZE {_tables()['ledger']}")
-    cpu = backend_cpu()
-    started = time.perf_counter()
-    third = tally()
-    third_s = time.perf_counter() - started
-    third_cpu = None if cpu is None else backend_cpu() - cpu
-    rows.append(("the same after the job's VACUUM of the ledger", f"{third_s:.2f} s",
-                 f"{third_s / floor_s:.2f}× floor, {third['written']} written"
-                 + _cpu_note(third_cpu, floor_cpu)))
+    def timed_cpu(fn):
+        cpu = backend_cpu()
+        started = time.perf_counter()
+        result = fn()
+        seconds = time.perf_counter() - started
+        return result, seconds, None if cpu is None else backend_cpu() - cpu
+
+    def vacuum():
+        with connection.cursor() as cur:
+            cur.execute(f"VACUUM ANALYZE {_tables()['ledger']}")
+
+    # Interleaved rounds: each round measures its own floor, then the empty ledger (every row
+    # written), the steady state (nothing changed) and the same after the job's VACUUM of the
+    # ledger (incentives.jobs ends a full tally with it), each as a ratio to that round's
+    # floor. The median over the rounds, with its range, is what counts: one round on a shared
+    # machine swings too much to judge anything.
+    cases = ("empty", "steady", "vacuumed")
+    seconds = {k: [] for k in ("floor", *cases)}
+    cpus = {k: [] for k in ("floor", *cases)}
+    results = {}
+    for index in range(args.rounds):
+        (floor_s, floor_totals), s, c = timed_cpu(floor_seconds)
+        seconds["floor"].append(floor_s)
+        cpus["floor"].append(c)
+        LedgerRow.objects.all().delete()
+        results["empty"], s, c = timed_cpu(tally)
+        seconds["empty"].append(s)
+        cpus["empty"].append(c)
+        results["steady"], s, c = timed_cpu(tally)
+        seconds["steady"].append(s)
+        cpus["steady"].append(c)
+        vacuum()
+        results["vacuumed"], s, c = timed_cpu(tally)
+        seconds["vacuumed"].append(s)
+        cpus["vacuumed"].append(c)
+        print(f"round {index + 1}/{args.rounds}: floor {floor_s:.2f} s, "
+              + ", ".join(f"{k} {seconds[k][-1] / floor_s:.2f}×"
+                          + ("" if cpus[k][-1] is None or not cpus['floor'][-1]
+                             else f" (CPU {cpus[k][-1] / cpus['floor'][-1]:.2f}×)")
+                          for k in cases), flush=True)
+
+    def spread(values, fmt):
+        return (f"{fmt.format(statistics.median(values))} "
+                f"({fmt.format(min(values))}–{fmt.format(max(values))})")
+
+    def ratios(case):
+        wall = [s / f for s, f in zip(seconds[case], seconds["floor"], strict=True)]
+        note = f"{spread(wall, '{:.2f}×')} floor"
+        if all(c is not None for c in cpus[case] + cpus["floor"]) and all(cpus["floor"]):
+            cpu = [c / f for c, f in zip(cpus[case], cpus["floor"], strict=True)]
+            note += f", backend CPU {spread(cpu, '{:.2f}×')}"
+        return note
+
+    rounds_note = f"median (range) of {args.rounds} rounds"
+    floor_cpu_note = ("" if any(c is None for c in cpus["floor"])
+                      else f"backend CPU {spread(cpus['floor'], '{:.2f} s')}, ")
+    rows.append(("floor: one SQL statement, totals only", spread(seconds["floor"], "{:.2f} s"),
+                 floor_cpu_note + rounds_note))
+    rows.append(("full tally, empty ledger (writes every row)",
+                 spread(seconds["empty"], "{:.2f} s"),
+                 f"{ratios('empty')}, {results['empty']['rows']} rows"))
+    rows.append(("full tally, nothing changed (steady state)",
+                 spread(seconds["steady"], "{:.2f} s"),
+                 f"{ratios('steady')}, {results['steady']['written']} written"))
+    rows.append(("the same after the job's VACUUM of the ledger",
+                 spread(seconds["vacuumed"], "{:.2f} s"),
+                 f"{ratios('vacuumed')}, {results['vacuumed']['written']} written"))
+    second = results["steady"]
     same = (second["positive"], second["negative"]) == floor_totals
     rows.append(("tally totals == floor totals", str(same),
                  f"{second['positive']}/{second['negative']} vs {floor_totals[0]}/{floor_totals[1]}"))
+    if args.tally_rounds_only:
+        print_table(("measure", "value", "note"), rows)
+        return 0
 
     ids = list(Cadre.objects.order_by("?").values_list("pk", flat=True)[: args.runs])
     times = []

@@ -6,16 +6,20 @@ How a tally runs (`tally`):
    worker's connection drops; on SQLite one IMMEDIATE transaction holding the write lock), so a
    tally always stages from data committed after the previous one swapped its rows. The same
    statements run on both: the few fragments that differ are chosen in `_DIALECTS`.
-2. Staging: every entry of the scope goes into a temporary table, one INSERT … SELECT per kind
-   of source, each a set-based statement (window functions for streaks; the protected matters
-   joined set-wise): the rules of the current version (grade in a year, streaks, team grades
-   for the principal leaders, the pending 末位 measures) and the incentive records. A sanction
-   period then blocks the positive rule outcomes of the years it touches. Progress is written
-   between statements (the job page's bar and its heartbeat).
+2. The entries: the rules of the current version (grade in a year, streaks, team grades for
+   the principal leaders, the pending 末位 measures) and the incentive records, each kind of
+   source a set-based statement (window functions for streaks; the protected matters joined
+   set-wise). Only the entries that need a second look go into a temporary table (staging):
+   the rule outcomes that need a decision, and every rule outcome of a cadre a sanction may
+   block (a sanction period then blocks the positive ones of the years it touches); the rest
+   are read straight from the sources where the rows are aggregated, and again, for the
+   changed rows only, where their text is built. A scope with no ledger row yet (its first
+   tally: every row is written) stages every entry instead. Progress is written between
+   statements (the job page's bar and its heartbeat).
 3. The swap, in ONE transaction: the job's attempt fence is checked (a run taken over writes
    nothing), the rules that need a decision get their pending RuleProposal rows, rows of the
    scope no longer derived are deleted and the rest upserted (a row is written only when it
-   changed, found by a digest of its staged entries before any JSON is built, so the same
+   changed, found by a digest of its entries before any JSON is built, so the same
    inputs leave the same ledger, tallied_at included; a full tally rewriting most of the
    ledger builds its secondary indexes again afterwards, `_bulk`), and one audit_run
    entry records the inputs, the rules version, the counts and the ledger's checksum. Readers
@@ -220,7 +224,7 @@ _DIALECTS = {
         "digest": "CAST(bit_xor(hash_record_extended((e.kind, e.code, e.label, e.points,"
                   " e.source, e.flag, e.from_year, e.record_id, e.rule_id, e.proposal_id), 0))"
                   " AS text)",
-        "digest_from": "tally_entries",
+        "digest_from": _Fragment("({0})"),
         # The checksum: the rows' lines hashed and summed (no sort), as a fixed-length md5.
         "checksum": "md5(count(*) || ':' || coalesce(sum(hash_record_extended((cadre_id, year,"
                     " positive, negative, digest), 0)), 0))",
@@ -243,7 +247,8 @@ _DIALECTS = {
         # A row's digest: md5 of its entries' text, built from the ordered entries.
         "digest": "md5(json_group_array(json_patch('{{}}', json_object("
                   + _ENTRY_PAIRS.format(true="json('true')") + "))))",
-        "digest_from": "(SELECT * FROM tally_entries ORDER BY cadre_id, year, ord, code, source)",
+        "digest_from": _Fragment("(SELECT * FROM ({0}) e ORDER BY cadre_id, year, ord, code,"
+                                 " source)"),
         "checksum": "md5(coalesce(group_concat(" + _LINE + ", '|'), ''))",
         "lines_from": "(SELECT * FROM tally_rows ORDER BY cadre_id, year)",
         "distinct": "IS NOT",
@@ -279,14 +284,23 @@ def _case(expr: str, name: str, mapping: dict, default=None) -> tuple[str, dict]
     return " ".join(sql), params
 
 
-# The staging statements: each fills tally_entries for the scope (%(cadres)s: the cadre ids or
-# NULL for all; %(year)s: a year or NULL). `flag`: NULL (counts), pending, dismissed, blocked,
-# exempted. `rule_id` keeps the rule version (the proposals, the entry's "rule"), `record_id` and
+# The entries (%(cadres)s: the cadre ids or NULL for all; %(year)s: a year or NULL), as the
+# columns of tally_entries. `flag`: NULL (counts), pending, dismissed, blocked, exempted.
+# `rule_id` keeps the rule version (the proposals, the entry's "rule"), `record_id` and
 # `proposal_id` the entry's other links; `ord` orders a row's entries.
+#
+# Most entries need nothing after they are derived: they are read straight from the sources
+# where they are aggregated (the rows' figures and digests), and again, for the changed rows
+# only, where their text is built. Only the few that need a second look are staged in
+# tally_entries: the rule outcomes that need a decision (their proposals are written and read
+# back) and every rule outcome of a cadre a sanction may block (the block is set on them and
+# the sanction's own entry added). {part[col]} splits the rule sources between the two: the
+# "staged" part and the "direct" part, complements of each other.
 _CREATE = """
 DROP TABLE IF EXISTS {temp}.tally_rules;
 DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
 DROP TABLE IF EXISTS {temp}.tally_entries;
+DROP TABLE IF EXISTS {temp}.tally_blocking;
 CREATE TEMP TABLE tally_rules (
   id bigint, code text, kind text, label text, version int, needs_confirmation boolean,
   grade text, years int, escalation text, points int);
@@ -298,6 +312,10 @@ CREATE TEMP TABLE tally_entries (
 """
 
 _YEAR = "(CAST(%(year)s AS integer) IS NULL OR {col} = CAST(%(year)s AS integer))"
+
+# Has the scope any ledger row yet? (None: its first tally, which stages every entry.)
+_FIRST = ("SELECT count(*) FROM (SELECT 1 FROM {ledger} WHERE {scope[cadre_id]} AND "
+          + _YEAR.format(col="year") + " LIMIT 1) x")
 
 # The effect periods of the sanctions that block (their first and last years).
 _PERIODS = """
@@ -311,20 +329,26 @@ FROM (
   WHERE {scope[s.cadre_id]}
 ) q"""
 
-_STAGE = [
-    # 1. A grade in a year (优秀 → 嘉奖, 基本称职 → 诫勉谈话, 不称职 → 降级 proposal).
-    """
-INSERT INTO tally_entries
+# Which part of a rule source an instance reads (r: the rule, {0}: the cadre): staged (a rule
+# that needs a decision, or a cadre with a blocking sanction in the scope), or direct (the rest).
+_STAGED_PART = _Fragment("(r.needs_confirmation OR EXISTS (SELECT 1 FROM tally_blocking b"
+                         " WHERE b.cadre_id = {0}))")
+_DIRECT_PART = _Fragment("NOT r.needs_confirmation AND NOT EXISTS (SELECT 1 FROM tally_blocking b"
+                         " WHERE b.cadre_id = {0})")
+
+# 1. A grade in a year (优秀 → 嘉奖, 基本称职 → 诫勉谈话, 不称职 → 降级 proposal).
+_GRADE = """
 SELECT a.cadre_id, a.year, 'rule', r.code, r.label, r.points, 'annual-assessment:' || a.id,
        CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 1,
        CAST(NULL AS bigint), CAST(NULL AS bigint)
 FROM {annual} a JOIN tally_rules r ON r.kind = 'grade_in_year' AND a.grade = r.grade
-WHERE {scope[a.cadre_id]} AND """ + _YEAR.format(col="a.year"),
-    # 2. Streaks: calendar years in a row at a grade. Only the years at the grade take part,
-    # so a missing year or a year at another grade (不定等次 included) breaks the run: its
-    # years minus their row numbers differ. The rule fires at every N-th year of a run.
-    """
-INSERT INTO tally_entries
+WHERE {scope[a.cadre_id]} AND {part[a.cadre_id]} AND """ + _YEAR.format(col="a.year")
+
+# 2. Streaks: calendar years in a row at a grade. Only the years at the grade take part, so a
+# missing year or a year at another grade (不定等次 included) breaks the run: its years minus
+# their row numbers differ. The rule fires at every N-th year of a run. (The part is chosen
+# before the window: a rule's and a cadre's grades are all in it or all out.)
+_STREAK = """
 SELECT s.cadre_id, s.year, 'rule', s.code, s.label, s.points, 'annual-assessment:' || s.id,
        CASE WHEN s.needs_confirmation THEN 'pending' END, s.rule_id, s.year - s.years + 1, 2,
        CAST(NULL AS bigint), CAST(NULL AS bigint)
@@ -336,14 +360,14 @@ FROM (
            r.needs_confirmation,
            a.year - row_number() OVER (PARTITION BY r.id, a.cadre_id ORDER BY a.year) AS run
     FROM {annual} a JOIN tally_rules r ON r.kind = 'streak' AND a.grade = r.grade
-    WHERE {scope[a.cadre_id]}
+    WHERE {scope[a.cadre_id]} AND {part[a.cadre_id]}
   ) g
 ) s
-WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year"),
-    # 3. A team grade: the measure for the unit's principal leaders (its active cadres at the
-    # highest post level held in it, as assessments.selectors.team.principal_leaders).
-    """
-INSERT INTO tally_entries
+WHERE s.len %% s.years = 0 AND """ + _YEAR.format(col="s.year")
+
+# 3. A team grade: the measure for the unit's principal leaders (its active cadres at the
+# highest post level held in it, as assessments.selectors.team.principal_leaders).
+_TEAM = """
 SELECT l.id, t.year, 'rule', r.code, r.label, r.points, 'team-assessment:' || t.id,
        CASE WHEN r.needs_confirmation THEN 'pending' END, r.id, CAST(NULL AS integer), 3,
        CAST(NULL AS bigint), CAST(NULL AS bigint)
@@ -353,20 +377,12 @@ JOIN (
   SELECT c.id, c.unit_id, rank() OVER (PARTITION BY c.unit_id ORDER BY {level_rank}) AS rk
   FROM {cadre} c WHERE c.status = 'active' AND {scope_units}
 ) l ON l.unit_id = t.unit_id AND l.rk = 1
-WHERE {scope[l.id]} AND """ + _YEAR.format(col="t.year"),
-    # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending
-    # (a confirmed one arrives as an incentive record, source assessment).
-    """
-INSERT INTO tally_entries
-SELECT p.cadre_id, t.year, 'rule', r.code, r.label, 0, 'team-measure-proposal:' || p.id,
-       'pending', r.id, CAST(NULL AS integer), 4, CAST(NULL AS bigint), CAST(NULL AS bigint)
-FROM {team_proposal} p JOIN {team} t ON t.id = p.assessment_id
-JOIN tally_rules r ON r.kind = 'bottom_escalation' AND p.measure = r.escalation
-WHERE p.status = 'pending' AND {scope[p.cadre_id]} AND """ + _YEAR.format(col="t.year"),
-    # 5. Records of a cadre; a negative one resting on a case that protects the cadre counts
-    # nothing (joined set-wise on the case's subjects).
-    """
-INSERT INTO tally_entries
+WHERE {scope[l.id]} AND {part[l.id]} AND """ + _YEAR.format(col="t.year")
+
+# 5. Records of a cadre; a negative one resting on a case that protects the cadre counts
+# nothing (joined set-wise on the case's subjects). Staged only when everything is
+# ({record_part}).
+_RECORDS = """
 SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
        m.name || '：' || rec.reason,
        CASE WHEN m.direction = 'positive' THEN m.points ELSE -m.points END,
@@ -378,13 +394,44 @@ SELECT rec.cadre_id, {year_of[rec.date]}, 'record', m.code,
             THEN 'exempted' END,
        CAST(NULL AS bigint), CAST(NULL AS integer), 5, rec.id, CAST(NULL AS bigint)
 FROM {record} rec JOIN {measure} m ON m.id = rec.measure_id
-WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND (CAST(%(year)s AS integer) IS NULL
-  OR rec.date >= %(year_start)s AND rec.date < %(year_end)s)""",
+WHERE rec.cadre_id IS NOT NULL AND {scope[rec.cadre_id]} AND {record_part}
+  AND (CAST(%(year)s AS integer) IS NULL
+  OR rec.date >= %(year_start)s AND rec.date < %(year_end)s)"""
+
+
+def _part(sql: str, part: str) -> str:
+    return (sql.replace("{part[", "{" + part + "[")
+            .replace("{record_part}", "{" + part.replace("part", "record_part") + "}"))
+
+
+# Every entry of the scope: the staged ones (first: their columns name the union's), then the
+# direct ones from the sources. Filled in by _with_parts ({entries_all}), and once more read
+# through the changed rows' cadres only ({entries_changed}: the scope narrowed to them).
+_ENTRIES = ("SELECT * FROM tally_entries UNION ALL "
+            + " UNION ALL ".join(_part(sql, "direct_part")
+                                 for sql in (_GRADE, _STREAK, _TEAM, _RECORDS)))
+
+_STAGE = [
+    # The cadres a sanction of the scope may block: their rule outcomes are staged.
+    """
+CREATE TEMP TABLE tally_blocking AS SELECT DISTINCT p.cadre_id FROM ({periods}) p""",
+    *("INSERT INTO tally_entries " + _part(sql, "staged_part")
+      for sql in (_GRADE, _STREAK, _TEAM, _RECORDS)),
+    # 4. 末位倒逼: a measure assessments proposes and staff have not decided yet shows pending
+    # (a confirmed one arrives as an incentive record, source assessment).
+    """
+INSERT INTO tally_entries
+SELECT p.cadre_id, t.year, 'rule', r.code, r.label, 0, 'team-measure-proposal:' || p.id,
+       'pending', r.id, CAST(NULL AS integer), 4, CAST(NULL AS bigint), CAST(NULL AS bigint)
+FROM {team_proposal} p JOIN {team} t ON t.id = p.assessment_id
+JOIN tally_rules r ON r.kind = 'bottom_escalation' AND p.measure = r.escalation
+WHERE p.status = 'pending' AND {scope[p.cadre_id]} AND """ + _YEAR.format(col="t.year"),
     # The temporary table has no statistics until analysed: without them the planner joins it
     # by nested loops (seconds at city scale instead of milliseconds).
     "ANALYZE tally_entries",
-    # 6. A sanction's effect period blocks the positive rule outcomes of the years it touches;
-    # the block rule's own entry names the sanction.
+    # 6. A sanction's effect period blocks the positive rule outcomes of the years it touches
+    # (all staged: their cadres are in tally_blocking); the block rule's own entry names the
+    # sanction.
     """
 UPDATE tally_entries SET flag = 'blocked'
 WHERE kind = 'rule' AND points > 0 AND flag IS NULL AND EXISTS (
@@ -427,8 +474,9 @@ ON CONFLICT DO NOTHING;
 
 # A rule outcome that needs a decision names its proposal (pending or dismissed) for the pages.
 # Then a row per cadre and year with its figures and the digest of its entries (the dialect's
-# "digest": on PostgreSQL a hash of the staged entries, no text built and no sort). The
-# cadre's unit is joined after the grouping, to fewer rows.
+# "digest": on PostgreSQL a hash of each entry, no text built and no sort), read from every
+# entry of the scope ({digest_source}: the staged ones and, straight from the sources, the
+# rest). The cadre's unit is joined after the grouping, to fewer rows.
 _AGGREGATE = """
 UPDATE tally_entries SET proposal_id = p.id
 FROM (SELECT pr.code, p.cadre_id, p.year, min(p.id) AS id
@@ -450,19 +498,21 @@ FROM (
          CAST(coalesce(-sum(e.points) FILTER (WHERE e.flag IS NULL AND e.points < 0), 0)
               AS integer) AS negative,
          {digest} AS digest
-  FROM {digest_from} e
+  FROM {digest_source} e
   GROUP BY e.cadre_id, e.year
 ) r JOIN {cadre} c ON c.id = r.cadre_id JOIN {unit} u ON u.id = c.unit_id;
 """
 
-# One FULL JOIN of the staged rows and the scope's ledger rows finds the rows no longer derived
+# One FULL JOIN of the rows and the scope's ledger rows finds the rows no longer derived
 # (deleted) and the rows that changed (by their figures, unit, path, rules version and the
 # digest of their entries; SQLite 3.39 or later for the join), and only for these are
-# the entries built as text, in one GroupAggregate over an ordered subquery: its entries'
-# order (ord, code, source) is the order the aggregate reads them in (both dialects; an ORDER
-# BY inside the aggregate sorts every group again on PostgreSQL 15, and SQLite before 3.44 has
-# none). Only the changed rows are written, in key order: the upsert neither compares nor
-# locks the others. (WHERE 1 = 1: SQLite reads ON CONFLICT after a bare FROM as a join's ON.)
+# the entries built as text, read once more from the staged entries and the sources, now for
+# the changed rows' cadres only ({entries_changed}; nothing in a steady state), in one
+# GroupAggregate over an ordered subquery: its entries' order (ord, code, source) is the order
+# the aggregate reads them in (both dialects; an ORDER BY inside the aggregate sorts every
+# group again on PostgreSQL 15, and SQLite before 3.44 has none). Only the changed rows are
+# written, in key order: the upsert neither compares nor locks the others. (WHERE 1 = 1:
+# SQLite reads ON CONFLICT after a bare FROM as a join's ON.)
 _CHANGED = """
 CREATE TEMP TABLE tally_changed AS
 SELECT n.*, l.id AS ledger_id
@@ -474,6 +524,7 @@ WHERE n.cadre_id IS NULL OR l.id IS NULL
       {distinct} (n.unit_id, n.unit_path, n.positive, n.negative, n.digest,
                   %(rules_version)s);
 DELETE FROM {ledger} WHERE id IN (SELECT ledger_id FROM tally_changed WHERE cadre_id IS NULL);
+ANALYZE tally_changed;
 """
 
 _WRITE = """
@@ -483,7 +534,7 @@ SELECT n.cadre_id, n.year, n.unit_id, n.unit_path, n.positive, n.negative,
        n.positive - n.negative, {as_json[t.entries]}, n.digest, %(rules_version)s, %(now)s
 FROM tally_changed n JOIN (
   SELECT e.cadre_id, e.year, {entries} AS entries
-  FROM (SELECT e.* FROM tally_entries e
+  FROM (SELECT e.* FROM ({entries_changed}) e
         JOIN tally_changed n ON n.cadre_id = e.cadre_id AND n.year = e.year
         ORDER BY e.cadre_id, e.year, e.ord, e.code, e.source) e
   GROUP BY e.cadre_id, e.year
@@ -496,7 +547,7 @@ SET unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, positive = EXCLU
     tallied_at = EXCLUDED.tallied_at;
 """
 
-# The checksum of the scope's rows as the swap left them: read from the staged rows (the same
+# The checksum of the scope's rows as the swap left them: read from the tallied rows (the same
 # values), in one pass (the dialect's "checksum" of the rows' lines).
 _CHECKSUM = """
 SELECT count(*), coalesce(sum(positive), 0), coalesce(sum(negative), 0), {checksum},
@@ -507,6 +558,7 @@ _DROP = """
 DROP TABLE IF EXISTS {temp}.tally_rules;
 DROP TABLE IF EXISTS {temp}.tally_rule_kinds;
 DROP TABLE IF EXISTS {temp}.tally_entries;
+DROP TABLE IF EXISTS {temp}.tally_blocking;
 DROP TABLE IF EXISTS {temp}.tally_rows;
 DROP TABLE IF EXISTS {temp}.tally_changed;
 """
@@ -559,6 +611,36 @@ def _fragments_and_params(cadre_ids, year) -> tuple[dict, dict]:
         **{f"protecting{i}": state for i, state in enumerate(protecting)},
     }
     return fragments, params
+
+
+_TRUE, _FALSE = _Fragment("TRUE"), _Fragment("FALSE")
+
+
+def _with_parts(fragments: dict, *, stage_all: bool) -> dict:
+    """The fragments with the staged and the direct part chosen: stage_all (the scope has no
+    ledger rows yet, so every row will be written and its entries' text built) stages every
+    entry, as reading the sources a second time for the text would cost more than staging
+    them; otherwise only those that need a second look are."""
+    fragments = {**fragments}
+    if stage_all:
+        fragments.update(staged_part=_TRUE, direct_part=_FALSE, staged_record_part="TRUE",
+                         direct_record_part="FALSE")
+    else:
+        fragments.update(staged_part=_STAGED_PART, direct_part=_DIRECT_PART,
+                         staged_record_part="FALSE", direct_record_part="TRUE")
+    tables = _tables()
+    fragments["entries_all"] = _ENTRIES.format(**fragments)
+    fragments["digest_source"] = fragments["digest_from"].template.format(fragments["entries_all"])
+    # The same entries for the changed rows' cadres only (tally_changed, analysed: none in a
+    # steady state, so the sources are read by their cadre indexes, if at all).
+    changed = "SELECT t.cadre_id FROM tally_changed t WHERE t.cadre_id IS NOT NULL"
+    fragments["entries_changed"] = _ENTRIES.format(**{
+        **fragments,
+        "scope": _Fragment(f"({fragments['scope'].template}) AND {{0}} IN ({changed})"),
+        "scope_units": (f"({fragments['scope_units']}) AND c.unit_id IN (SELECT s.unit_id"
+                        f" FROM {tables['cadre']} s WHERE s.id IN ({changed}))"),
+    })
+    return fragments
 
 
 def _tuned(cursor) -> None:
@@ -680,6 +762,9 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
             _tuned(cursor)
             _run(cursor, _CREATE, params, fragments)
             _insert_rules(cursor, rules)
+            [first_sql] = _sql(_FIRST, fragments)
+            cursor.execute(first_sql, params)
+            fragments = _with_parts(fragments, stage_all=cursor.fetchone()[0] == 0)
         for index, statement in enumerate(_STAGE):
             with transaction.atomic():
                 _tuned(cursor)

@@ -252,3 +252,40 @@ def test_a_changed_reason_of_a_record_rewrites_its_row(city, staff_user):
     assert result["written"] == 1
     [entry] = [e for e in row(city[0], rec.date.year).entries if e.get("record") == rec.pk]
     assert entry["label"].endswith("另一个理由")
+
+
+def test_a_first_tally_and_the_next_ones_derive_the_same_entries(tree, staff_user):
+    """A scope's first tally stages every entry; the next ones stage only those that need a
+    second look (decisions, sanction blocks) and read the rest straight from the sources. Both
+    ways give the same rows, entries and checksum: rebuilt from scratch, the ledger is what the
+    later tallies left (and they find nothing to change)."""
+    from incentives.models import RuleProposal
+    from incentives.services.rules import proposal_dismiss
+
+    from .ledger_helpers import exempting_case, sanction, team_grade
+
+    blocked, demoted, protected = (CadreFactory(unit=tree["street"]) for _ in range(3))
+    for cadre in (blocked, demoted, protected):
+        grades(cadre, staff_user, y2021="excellent", y2022="excellent", y2023="excellent",
+               y2024="incompetent")
+    sanction(blocked, staff_user, "warning", dt.date(2022, 3, 1))
+    team_grade(tree["street"], staff_user, 2023, "good")
+    case = exempting_case(protected, staff_user, tree["district"])
+    record(protected, staff_user, "public_praise", dt.date(2023, 4, 1))
+    record(protected, staff_user, "admonishment_talk", dt.date(2024, 5, 1), case=case)
+    first = tally()
+    proposal_dismiss(actor=staff_user, reason="复核后不予降级",
+                     proposal=RuleProposal.objects.get(cadre=demoted, year=2024))
+    later = tally()
+    assert later["written"] == 1  # the dismissed proposal's row
+    after = snapshot()
+    assert tally()["written"] == 0
+    LedgerRow.objects.all().delete()
+    rebuilt = tally()
+    assert [r[:-1] for r in snapshot()] == [r[:-1] for r in after]
+    assert rebuilt["checksum"] == later["checksum"] != first["checksum"]
+    flags = {(e["code"], k) for r in LedgerRow.objects.filter(cadre=blocked) for e in r.entries
+             for k in ("blocked", "pending", "dismissed", "exempted") if e.get(k)}
+    assert ("excellent_commendation", "blocked") in flags
+    assert any(e.get("dismissed") for e in row(demoted, 2024).entries)
+    assert any(e.get("exempted") for e in row(protected, 2024).entries)

@@ -17,9 +17,10 @@ import re
 _DIGIT = r"(?:[0-9\uff10-\uff19]|%EF%BC%9[0-9])"
 _CHECK = r"(?:[0-9Xx\uff10-\uff19\uff38\uff58]|%EF%BC%9[0-9]|%EF%BC%B8|%EF%BD%98)"
 _GAP = r"(?:\s|\+|%20|%E3%80%80|\u3000)*"
-# Not inside a longer run of digits: a 20-digit number is not an ID number.
+# Not inside a longer run of digits (a 20-digit number is not an ID number), nor a fraction's
+# digits (Celery's "succeeded in 0.022012345678901234s").
 _ID_NUMBER = re.compile(
-    rf"(?<![0-9\uff10-\uff19])((?:{_DIGIT}{_GAP}){{6}})((?:{_DIGIT}{_GAP}){{11}}{_CHECK})(?![0-9])",
+    rf"(?<![0-9\uff10-\uff19])(?<![0-9]\.)((?:{_DIGIT}{_GAP}){{6}})((?:{_DIGIT}{_GAP}){{11}}{_CHECK})(?![0-9])",
     re.IGNORECASE,
 )
 MASK = "*" * 12

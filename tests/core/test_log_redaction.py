@@ -44,6 +44,11 @@ def test_redact_leaves_other_numbers_alone():
     line = "GET /api/v1/cadres/?page=2&unit=12345678901234567890 HTTP/1.1 200 5120"
     assert redact(line) == line
     assert redact("2026-11-29 20:47:16,123 took 12ms") == "2026-11-29 20:47:16,123 took 12ms"
+    # A worker's run time is a fraction, not an ID number.
+    line = "Task incentives.tally[5] succeeded in 0.022012345678901234s: None"
+    assert redact(line) == line
+    # An ID number after a sentence's full stop is still one.
+    assert "002X" not in redact(f"Done.{NUMBER}")
 
 
 def test_runserver_access_line_is_masked(caplog):

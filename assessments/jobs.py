@@ -1,6 +1,7 @@
 """Registrations of assessments with core's jobs registry (and cadres.demo for demo)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from core.jobs import job_handler
 
@@ -19,7 +20,9 @@ def _import_cancelled(job) -> None:
         import_stopped(record=record)
 
 
-@job_handler(JOB_KIND, roles=WRITE_ROLES, on_cancel=_import_cancelled)
+@job_handler(JOB_KIND, roles=WRITE_ROLES, label=gettext_lazy("导入年度考核结果"),
+             result_template="assessments/_annual_import_job_result.html",
+             on_cancel=_import_cancelled)
 def annual_import_job(job, progress) -> dict:
     """A large sheet of annual grades (more rows than ANNUAL_IMPORT_JOB_ABOVE), saved all or
     nothing. The result is the synchronous answer's: {"created", "updated", "unchanged"}, or,

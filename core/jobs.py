@@ -41,6 +41,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .audit import chain_report
 from .errors import Conflict
@@ -62,15 +63,22 @@ RELAY_AFTER_SECONDS = 10
 
 _handlers: dict[str, tuple[Handler, tuple[str, ...]]] = {}
 _on_cancel: dict[str, Callable[[Job], None]] = {}
+# How a kind reads on the job page: its name in words, and the template that shows its result.
+_shown: dict[str, tuple[Any, str | None]] = {}
 _discovered = False
 
 
-def job_handler(kind: str, *, roles: Iterable[str] = (),
-                on_cancel: Callable[[Job], None] | None = None) -> Callable[[Handler], Handler]:
+def job_handler(
+    kind: str, *, roles: Iterable[str] = (), label: Any = None, result_template: str | None = None,
+    on_cancel: Callable[[Job], None] | None = None,
+) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of `kind`; only `roles` may start it
-    (any signed-in user, or the system with actor=None, when empty). on_cancel(job): called
-    after a cancel of a job of this kind commits, queued or running, to release what the job
-    would have finished (a running handler also stops at its next fenced write)."""
+    (any signed-in user, or the system with actor=None, when empty). `label` (a lazy
+    translation) names the kind on the job page; `result_template`, rendered there with `job`
+    and `result` once the job is done, shows its result in words (else a plain list of keys).
+    on_cancel(job): called after a cancel of a job of this kind commits, queued or running, to
+    release what the job would have finished (a running handler also stops at its next fenced
+    write)."""
 
     def register(fn: Handler) -> Handler:
         known = _handlers.get(kind)
@@ -79,6 +87,7 @@ def job_handler(kind: str, *, roles: Iterable[str] = (),
         _handlers[kind] = (fn, tuple(roles))
         if on_cancel is not None:
             _on_cancel[kind] = on_cancel
+        _shown[kind] = (label, result_template)
         return fn
 
     return register
@@ -90,6 +99,14 @@ def _handler(kind: str) -> tuple[Handler, tuple[str, ...]] | None:
         autodiscover_modules("jobs")
         _discovered = True
     return _handlers.get(kind)
+
+
+def job_shown(kind: str) -> dict:
+    """How a job of `kind` reads on its page: {"label", "result_template"}; an unknown or
+    unlabelled kind keeps its code as label and has no result template."""
+    _handler(kind)
+    label, template = _shown.get(kind, (None, None))
+    return {"label": label or kind, "result_template": template}
 
 
 def job_list_visible(*, user) -> QuerySet[Job]:
@@ -330,7 +347,7 @@ def job_sweep() -> dict:
     return {"requeued": requeued, "failed": failed, "relayed": relayed, "pending": len(pending)}
 
 
-@job_handler("audit_verify", roles=[Role.ADMIN])
+@job_handler("audit_verify", roles=[Role.ADMIN], label=gettext_lazy("核验审计链"))
 def audit_verify_job(job: Job, progress: Progress) -> dict:
     """Check the audit trail's hash chain as `manage.py audit_verify` does: every link, and that
     the chain ends at the head kept apart (deleting the newest entries is found too). `head` is

@@ -19,6 +19,7 @@ from .errors import Conflict, PayloadTooLarge
 from .forms import add_service_errors
 from .models import Role
 from .scoping import unit_scope
+from .templatetags.dandang import cadre_only
 from .services import require_role
 
 
@@ -113,7 +114,8 @@ class ServiceFormView(RoleRequiredMixin, FormView):
 def home(request):
     user = request.user
     # The apps' figures come through core.dashboard: core imports no app.
-    stats = {"units": unit_scope(user).count(), **dashboard_stats(user=user)}
+    # A cadre's own account has no scope to count: its home shows its own links only.
+    stats = {} if cadre_only(user) else {"units": unit_scope(user).count(), **dashboard_stats(user=user)}
     can_edit = has_any_role(user, Role.STAFF, Role.ADMIN)
     return render(request, "home.html", {"stats": stats, "can_edit": can_edit})
 

@@ -2,12 +2,15 @@
 
 
 # ledger ----
+from django.utils.translation import gettext_lazy  # noqa: E402
+
 from core.jobs import job_handler  # noqa: E402
 
 from .services.ledger import TALLY_JOB, job_cadre_ids, tally  # noqa: E402
 
 
-@job_handler(TALLY_JOB)
+@job_handler(TALLY_JOB, label=gettext_lazy("激励台账计算"),
+             result_template="incentives/_tally_job_result.html")
 def tally_job(job, progress) -> dict:
     """The ledger's tally (services.ledger.tally) for the job's scope. Who may start one is
     checked by recompute_start (staff and administrators; the system with no actor). Killed

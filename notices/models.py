@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["IssuingBody", "Notice", "NoticeCadre", "NoticePdf", "NoticeSequence"]
 
@@ -44,7 +45,9 @@ class Notice(models.Model):
         PRE_APPOINTMENT = "pre_appointment", _("任前公示")
         TOLERANCE_DECISION = "tolerance_decision", _("容错免责认定结果")
         CLARIFICATION = "clarification", _("澄清正名通报")
-        COMMENDATION = "commendation", _("通报表扬")
+        # A kind of notice, a noun ("Commendation"); the records list's button of the same
+        # Chinese words is a verb ("Commend").
+        COMMENDATION = "commendation", pgettext_lazy("notice kind", "通报表扬")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")

@@ -15,6 +15,7 @@ from django.db.models import DecimalField, F, QuerySet, Value
 from django.db.models.functions import Round
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.filters import filtered
 
@@ -145,7 +146,9 @@ def reserve_list(*, user, filters: dict | None = None) -> QuerySet[ReserveListEn
     return filtered(ReserveListFilter, filters, qs).order_by("-listed_on", "-id")
 
 
-RESERVE_EXPORT_HEADER = ("姓名", "单位", "现任职务", "来源", "来源说明", "列入日期", "列入人")
+RESERVE_EXPORT_HEADER = (gettext_lazy("姓名"), gettext_lazy("单位"), gettext_lazy("现任职务"),
+                         gettext_lazy("来源"), gettext_lazy("来源说明"), gettext_lazy("列入日期"),
+                         gettext_lazy("列入人"))
 RESERVE_EXPORT_MAX = 20000
 
 
@@ -157,8 +160,9 @@ def reserve_list_workbook(entries) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("干部推荐参考名单"))
-    sheet.append(list(RESERVE_EXPORT_HEADER))
+    # Excel refuses a sheet name over 31 characters (the page title's English has 35).
+    sheet = book.create_sheet(pgettext("sheet name", "干部推荐参考名单")[:31])
+    sheet.append([str(h) for h in RESERVE_EXPORT_HEADER])
     for entry in entries[:RESERVE_EXPORT_MAX]:
         who = entry.created_by
         sheet.append([

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre
 from core.audit import audit_create, audit_record
 from core.errors import Conflict
-from core.models import Role
+from core.models import Role, Unit
 from core.services import require_role, require_unit_in_scope
 
 from ..models import AppraisalBallot, AppraisalCode, AppraisalMark, AppraisalRound, Rating
@@ -87,6 +87,19 @@ def appraisal_open(*, actor, unit, year: int, kind: str, closes_at, voters: int,
         errors["kind"] = _("测评类型无效。")
     if errors:
         raise ValidationError(errors)
+    # One open round per unit, year and kind: a second click, or reloading the codes' page
+    # (its answer to the POST), opened a second round with codes of its own, so the votes
+    # were split. The unit's row lock makes two requests at once wait for each other.
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    running = (AppraisalRound.objects.filter(unit=unit, year=year, kind=kind,
+                                             closes_at__gt=at or timezone.now())
+               .order_by("closes_at").first())
+    if running is not None:
+        raise ValidationError({"unit": _(
+            "%(unit)s %(year)s 年已有一轮进行中的%(kind)s（%(closes)s 截止），不能重复发起；"
+            "测评码已在发起时生成。") % {
+                "unit": unit.name, "year": year, "kind": running.get_kind_display(),
+                "closes": timezone.localtime(running.closes_at).strftime("%Y-%m-%d %H:%M")}})
     round_ = AppraisalRound(unit=unit, year=year, kind=kind, closes_at=closes_at, voters=voters,
                             created_by=actor)
     round_.full_clean(exclude=["created_by", "cadres"])

@@ -5,7 +5,8 @@
   (templates/includes/history_panel.html uses it: `{% include "includes/history_panel.html" with obj=x %}`);
 - {% url_replace page=3 %}: the current query string with some parameters replaced;
 - {{ user|role_labels }}: the user's roles in words;
-- {{ request.get_full_path|without_id_numbers }}: a URL fit to echo (core.redaction).
+- {{ request.get_full_path|without_id_numbers }}: a URL fit to echo (core.redaction);
+- {% job_shown job as shown %}: a job's kind in words and its result's template (core.jobs).
 """
 
 from django import template
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core import history
+from core import history, jobs
 from core.models import Role
 from core.redaction import redact
 from core.scoping import paths_in_scope, unit_scope
@@ -234,3 +235,9 @@ def has_any_role(user, roles: str) -> bool:
     """{% if user|has_any_role:"staff admin" %}: whether user holds one of the roles."""
     return bool(getattr(user, "is_authenticated", False)) and any(
         user.has_role(role) for role in roles.split())
+
+
+@register.simple_tag
+def job_shown(job) -> dict:
+    """{"label", "result_template"} of the job's kind, as its handler registered them."""
+    return jobs.job_shown(job.kind)

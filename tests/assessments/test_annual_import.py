@@ -355,6 +355,35 @@ def test_a_large_sheet_on_the_page_goes_to_its_job(client, staff_user, tree, set
     assert AnnualAssessment.objects.count() == 4
 
 
+def _run_in_background(client, sheet, capture):
+    client.post("/assessments/annual/import/", {"file": upload(sheet)})
+    record = AnnualImport.objects.latest("pk")
+    with capture(execute=True):
+        started = client.post(f"/assessments/annual/import/{record.pk}/confirm/", {"background": "1"})
+    return client.get(started.url).content.decode()
+
+
+def test_a_background_import_reads_in_words_on_its_job_page(client, staff_user, tree, settings,
+                                                           django_capture_on_commit_callbacks):
+    # Found in a browser: the job page named the kind "assessments.annual_import" and showed the
+    # refused rows as a Python list ([{'row': 7, 'errors': [...]}]) under the keys "rows" etc.
+    settings.DANDANG = {**settings.DANDANG, "ANNUAL_IMPORT_JOB_ABOVE": 2}
+    client.force_login(staff_user)
+    people = CadreFactory.create_batch(3, unit=tree["street"])
+    bad = xlsx([(c.id_number, c.name, 2025, "称职", "") for c in people]
+               + [(people[0].id_number, people[0].name, 2025, "甲等", "")])
+    body = _run_in_background(client, bad, django_capture_on_commit_callbacks)
+    assert "导入年度考核结果" in body and "assessments.annual_import" not in body
+    assert "第 5 行" in body and "等次“甲等”无效" in body and "整表未保存" in body
+    assert "{&#x27;row&#x27;" not in body and "<dt class=\"mono\">rows</dt>" not in body
+    assert not AnnualAssessment.objects.exists()
+
+    good = xlsx([(c.id_number, c.name, 2025, "称职", "") for c in people])
+    body = _run_in_background(client, good, django_capture_on_commit_callbacks)
+    assert "已导入：新增 3 条，更新 0 条，未变 0 条。" in body
+    assert AnnualAssessment.objects.count() == 3
+
+
 def test_the_export_page_gives_the_sheet_of_a_unit_in_scope(client, staff_user, tree, cadres):
     client.force_login(staff_user)
     assert client.get("/assessments/annual/export/").status_code == 200

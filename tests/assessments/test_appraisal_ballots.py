@@ -8,6 +8,7 @@ import threading
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -320,6 +321,35 @@ def test_out_of_scope_is_404_everywhere(opened, tree, as_user, client):
                        {"code": opened.codes}).status_code == 404
 
 
+def test_a_second_round_is_not_opened_while_one_of_that_unit_year_and_kind_is_open(opened, staff_user,
+                                                                                 tree):
+    with pytest.raises(ValidationError) as refused:
+        _open(staff_user, tree["street"])
+    assert "已有一轮进行中的年度民主测评" in refused.value.message_dict["unit"][0]
+    assert AppraisalRound.objects.count() == 1 and AppraisalCode.objects.count() == 3
+    # Another kind, or once the round has closed, is a new round.
+    appraisal_open(actor=staff_user, unit=tree["street"], year=2025,
+                   kind=AppraisalRound.Kind.POST_ELECTION,
+                   closes_at=timezone.now() + dt.timedelta(hours=24), voters=2)
+    with time_machine.travel(opened.round.closes_at + dt.timedelta(minutes=1)):
+        _open(staff_user, tree["street"])
+    assert AppraisalRound.objects.count() == 3
+
+
+def test_posting_the_opening_form_twice_opens_one_round(tree, staff_user, client):
+    # Found in a browser: reloading the codes' page (the answer to the POST) or a second click
+    # opened a second round with codes of its own, splitting the votes.
+    client.force_login(staff_user)
+    closes = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    data = {"unit": tree["street"].pk, "year": 2025, "kind": "annual", "closes_at": closes,
+            "voters": 2}
+    assert client.post(reverse("assessments:appraisal-create"), data).status_code == 201
+    again = client.post(reverse("assessments:appraisal-create"), data)
+    assert again.status_code == 400
+    assert "不能重复发起" in again.content.decode()
+    assert AppraisalRound.objects.count() == 1 and AppraisalCode.objects.count() == 2
+
+
 def test_the_page_shows_the_codes_once_and_the_slips_download_needs_them(tree, staff_user, client):
     CadreFactory(unit=tree["street"], name="甲干部")
     client.force_login(staff_user)
@@ -368,7 +398,7 @@ def test_beat_seals_a_round_soon_after_it_closes_and_leaves_an_open_one(opened, 
 
     from assessments.services.appraisal import seal_due_rounds
 
-    still_open = _open(staff_user, tree["street"], hours=48)
+    still_open = _open(staff_user, tree["district"], hours=48)
     a, b = opened.round.cadres.order_by("name")
     ballot_cast(code=opened.codes[0], team="good", marks={a.pk: "good", b.pk: "average"})
     assert seal_due_rounds() == 0

@@ -117,3 +117,18 @@ def test_readers_may_not_write(as_user, tree, round_id):
     from assessments.models import PostElectionEvaluation
 
     assert not PostElectionEvaluation.objects.filter(cadre=cadre).exists()
+
+
+@pytest.mark.parametrize(("language", "title", "first"), [("zh-hans", "干部推荐参考名单", "姓名"),
+                                                         ("en", "Recommendation list", "Name")])
+def test_the_reserve_list_export_opens_in_excel_in_either_language(client, staff_user, language,
+                                                                  title, first):
+    # Found in a browser: in English the sheet was named "Cadre recommendation reference list",
+    # 35 characters, which Excel refuses (31 at most), and its header stayed in Chinese.
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+    export = client.get("/assessments/reserve-list/export/")
+    assert export.status_code == 200
+    book = load_workbook(BytesIO(export.content))
+    assert book.sheetnames == [title] and all(len(name) <= 31 for name in book.sheetnames)
+    assert next(book.active.iter_rows(values_only=True))[0] == first

@@ -88,6 +88,34 @@ def test_home_counts_only_what_is_in_scope(client, staff_user, tree):
         "units": 2, "cadres": 4, "active": 4, "reserve": 1}
 
 
+def test_a_cadres_own_home_offers_its_record_and_cases_not_the_staff_lists(client, tree):
+    # Found in a browser as cadre1: the home page counted 单位 0 / 干部 1 "within your scope"
+    # and linked to the unit tree, the cadre list, appraisals, frontline and the reserve list.
+    own = CadreFactory(unit=tree["street"], name="胡海燕")
+    user = UserFactory(username="cadre_hu", roles=[Role.CADRE], cadre=own)
+    client.force_login(user)
+    answer = client.get("/")
+    page = _text(answer)
+    main = page[page.index('<main'):]
+    assert f'href="/cadres/{own.pk}/"' in main and 'href="/tolerance/"' in main
+    for staff_only in ('href="/units/"', 'href="/cadres/"', 'href="/cadres/?', "/assessments/",
+                       "管辖范围", "以灰色显示"):
+        assert staff_only not in main, staff_only
+    assert answer.context["stats"] == {}
+
+
+def test_a_cadres_own_pages_lead_to_no_staff_list(client, tree):
+    # The breadcrumbs of one's record and sanctions led to the cadre and sanction lists, and
+    # the 容错纠错 tabs to 待我处理, pages a cadre's account can only see empty.
+    own = CadreFactory(unit=tree["street"])
+    client.force_login(UserFactory(roles=[Role.CADRE], cadre=own))
+    for url in (f"/cadres/{own.pk}/", f"/sanctions/cadre/{own.pk}/", "/tolerance/"):
+        page = _text(client.get(url))
+        assert f'href="/cadres/{own.pk}/"' in page, url
+        for staff_list in ('href="/cadres/"', 'href="/sanctions/"', 'href="/tolerance/queue/"'):
+            assert staff_list not in page, (url, staff_list)
+
+
 def test_the_nav_shows_other_apps_as_placeholders_until_they_exist(client, staff_user):
     client.force_login(staff_user)
     page = _text(client.get("/cadres/"))

@@ -135,6 +135,24 @@ def test_an_incomplete_draft_is_reported_and_the_rest_published(staff_user, tree
 
 
 @pytest.mark.django_db
+def test_the_job_page_says_in_words_what_the_batch_did_and_why_a_draft_failed(client, staff_user, tree):
+    # Found in a browser: the job page listed the raw keys (published, failures, ...) and a
+    # Python list of dicts as the failures.
+    with at(MONDAY):
+        good = _drafts(staff_user, tree, 1)
+        incomplete = pre_appointment(staff_user, tree["district"],
+                                     CadreFactory(unit=tree["street"]), title="缺日期")
+        job = batch_start(actor=staff_user, ids=[good[0].pk, incomplete.pk])
+        job_run(job_id=job.pk)
+    client.force_login(staff_user)
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "批量发布" in page and BATCH_JOB not in page
+    assert "发布 1 份，跳过 0 份（此前已发布），未能发布 1 份。" in page
+    assert f'href="{reverse("notices:detail", args=[incomplete.pk])}">缺日期</a>' in page
+    assert "公示开始日期" in page and "&#x27;error&#x27;" not in page
+
+
+@pytest.mark.django_db
 def test_the_page_starts_a_batch_and_shows_its_progress_and_zip(client, staff_user, tree,
                                                                 django_capture_on_commit_callbacks):
     client.force_login(staff_user)

@@ -35,7 +35,7 @@ def _compacted_cff(data: bytes, gids: set[int]) -> bytes | None:
     from fontTools.cffLib import CFFFontSet
 
     face = hb.Face(data)
-    if b"CFF " not in {bytes(tag, "ascii") if isinstance(tag, str) else tag for tag in face.table_tags}:
+    if "CFF " not in face.table_tags:
         return None
     wanted = sorted({0, *gids})
     subset_input = hb.SubsetInput()

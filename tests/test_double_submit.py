@@ -3,10 +3,8 @@ thread and connection. One object is made; the other request is told so (409 wit
 error shape), never a second object and never a 500. Real transactions on the suite's
 database, as in tests/fault_tolerance/test_races.py."""
 
-import threading
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from assessments.models import FrontlineProject
@@ -15,6 +13,7 @@ from discipline.models import Clarification, Sanction
 from incentives.models import IncentiveRecord, TimelyReward
 from notices.models import Notice
 
+from .concurrency import at_once
 from .factories import CadreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,24 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def double_click(user, url, body):
     """POST body to url twice at once as user; the two responses."""
-    barrier = threading.Barrier(2)
-    answers = [None, None]
 
-    def run(i):
+    def post():
         client = APIClient()
         client.force_authenticate(user=user)
-        try:
-            barrier.wait()
-            answers[i] = client.post(url, body, format="json")
-        finally:
-            connection.close()
+        return client.post(url, body, format="json")
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return answers
+    return at_once(post, post)
 
 
 CASES = {
@@ -63,7 +51,8 @@ CASES = {
         "items": [{"cadre": c.pk, "proposed_post": "历下区某局局长"}]}),
 }
 COUNT = {  # how the objects of a case are counted: those about the cadre
-    "frontline-projects": lambda model, cadre: model.objects.filter(assignments__cadre=cadre).count(),
+    "frontline-projects":
+        lambda model, cadre: model.objects.filter(assignments__cadre=cadre).count(),
     "notices": lambda model, cadre: model.objects.filter(entries__cadre=cadre).count(),
 }
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core import jobs
 from core.models import Job, JobStopped, Role
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db  # the transactional tests carry their own mark
@@ -333,21 +334,8 @@ def test_the_database_holds_one_active_job_per_dedupe_key(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_starts_with_one_key_make_one_job():
-    barrier = threading.Barrier(2)
-    got: list[Job] = []
-
-    def start():
-        try:
-            barrier.wait(timeout=10)
-            got.append(jobs.job_start(kind="test_export", actor=None, dedupe_key="tally:1:2026"))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    got = at_once(*[lambda: jobs.job_start(kind="test_export", actor=None,
+                                           dedupe_key="tally:1:2026")] * 2)
     assert len(got) == 2
     assert got[0].pk == got[1].pk
     assert Job.objects.filter(dedupe_key="tally:1:2026").count() == 1

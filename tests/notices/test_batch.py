@@ -15,6 +15,7 @@ from core.models import AuditEntry, Job, Role
 from notices.models import Notice
 from notices.services import notice_publish
 from notices.services.batch import BATCH_JOB, batch_start
+from tests.concurrency import at_once
 from tests.factories import CadreFactory, UserFactory
 
 from .helpers import at, pre_appointment
@@ -135,7 +136,8 @@ def test_an_incomplete_draft_is_reported_and_the_rest_published(staff_user, tree
 
 
 @pytest.mark.django_db
-def test_the_job_page_says_in_words_what_the_batch_did_and_why_a_draft_failed(client, staff_user, tree):
+def test_the_job_page_says_in_words_what_the_batch_did_and_why_a_draft_failed(client, staff_user,
+                                                                             tree):
     # Found in a browser: the job page listed the raw keys (published, failures, ...) and a
     # Python list of dicts as the failures.
     with at(MONDAY):
@@ -309,27 +311,9 @@ def test_a_second_click_while_the_batch_runs_gets_the_same_job(staff_user, admin
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_clicks_at_once_make_one_batch_job(staff_user, tree, monkeypatch):
-    import threading
-
-    from django.db import connection
-
     monkeypatch.setattr("core.jobs.job_enqueue", lambda **kwargs: True)  # no worker here
     with at(MONDAY):
         ids = [d.pk for d in _drafts(staff_user, tree, 2)]
-    barrier = threading.Barrier(2)
-    got: list[Job] = []
-
-    def click():
-        try:
-            barrier.wait(timeout=10)
-            got.append(batch_start(actor=staff_user, ids=ids))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    got = at_once(*[lambda: batch_start(actor=staff_user, ids=ids)] * 2)
     assert len(got) == 2 and got[0].pk == got[1].pk
     assert Job.objects.filter(kind=BATCH_JOB).count() == 1

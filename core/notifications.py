@@ -7,8 +7,11 @@ to do something, which the service performing that act marks done (`notification
 
 `notify` is called by services inside their transaction: the rows commit with the change
 they announce. The emails leave only after commit, one message per recipient carrying only
-that recipient's address, sent by a Celery task that retries on mail errors."""
+that recipient's address, sent by a Celery task that retries on mail errors. The notification
+row is the outbox: one whose email never left (the broker was down at the commit) is sent by
+`notification_email_relay`, on beat."""
 
+import datetime as dt
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -102,21 +105,52 @@ def notify(
 
 def notification_email_send(*, notification_id: int) -> bool:
     """Email one notification to its recipient alone; returns whether a message left. Sending
-    twice is avoided: a notification already emailed is skipped. Raises the mail backend's
-    errors (the task retries them)."""
-    row = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=notification_id, emailed_at__isnull=True)
-        .first()
-    )
-    if row is None or not row.recipient.email or not row.recipient.is_active:
-        return False
-    text = "\n\n".join(part for part in (row.body, _absolute(row.link)) if part)
-    EmailMessage(row.title, text, settings.DEFAULT_FROM_EMAIL, [row.recipient.email]).send()
-    Notification.objects.filter(pk=row.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
+    twice is avoided: a notification already emailed is skipped, and one being sent by another
+    worker (the task's retry and the relay at once) is locked and skipped. Raises the mail
+    backend's errors (the task retries them; the relay tries again at its next run)."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.recipient.email or not row.recipient.is_active:
+            return False
+        text = "\n\n".join(part for part in (row.body, _absolute(row.link)) if part)
+        EmailMessage(row.title, text, settings.DEFAULT_FROM_EMAIL, [row.recipient.email]).send()
+        Notification.objects.filter(pk=row.pk).update(emailed_at=timezone.now())
     return True
+
+
+def notification_email_relay(*, limit: int = 500) -> dict:
+    """What beat runs every NOTIFICATION_RELAY_INTERVAL_SECONDS: the email of a notification
+    whose task never ran (the broker was down when the change committed, or the task gave up
+    its retries) is sent here. Only notifications older than NOTIFICATION_RELAY_AFTER_SECONDS
+    (the task's turn first) and younger than NOTIFICATION_RELAY_WITHIN_SECONDS (a mail about a
+    matter days old is no longer news; the notification itself stays in the app). A mail error
+    stops the run: the mail server is down, and the next run tries again."""
+    now = timezone.now()
+    pending = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+            created_at__lt=now - dt.timedelta(seconds=settings.NOTIFICATION_RELAY_AFTER_SECONDS),
+            created_at__gte=now - dt.timedelta(seconds=settings.NOTIFICATION_RELAY_WITHIN_SECONDS),
+        )
+        .exclude(recipient__email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in pending:
+        try:
+            sent += notification_email_send(notification_id=pk)
+        except (smtplib.SMTPException, OSError):
+            log.warning("Relaying notification emails stopped at %s: mail error", pk,
+                           exc_info=True)
+            return {"pending": len(pending), "sent": sent, "stopped": pk}
+    return {"pending": len(pending), "sent": sent}
 
 
 def _absolute(link: str) -> str:

@@ -23,6 +23,14 @@ def sweep_jobs() -> None:
 # between its COMMIT and the chaining are chained without waiting for the next audit_verify.
 # One anti-join over the entries and their links (about a second at a million entries).
 @shared_task(ignore_result=True)
+def relay_notification_emails() -> dict:
+    """Notification emails whose task never ran (core.notifications.notification_email_relay)."""
+    from .notifications import notification_email_relay
+
+    return notification_email_relay()
+
+
+@shared_task(ignore_result=True)
 def chain_pending_audit() -> None:
     from .audit import chain_pending
 

@@ -318,6 +318,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # administrators may add others in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 JOB_SWEEP_INTERVAL_SECONDS = int(os.environ.get("JOB_SWEEP_INTERVAL_SECONDS", "60"))
+NOTIFICATION_RELAY_INTERVAL_SECONDS = int(
+    os.environ.get("NOTIFICATION_RELAY_INTERVAL_SECONDS", "300"))
+# The task has this long (its first retries) before the relay sends a notification's email.
+NOTIFICATION_RELAY_AFTER_SECONDS = int(os.environ.get("NOTIFICATION_RELAY_AFTER_SECONDS", "600"))
+# Older than this, an unsent email is left unsent (the notification stays in the app).
+NOTIFICATION_RELAY_WITHIN_SECONDS = int(os.environ.get("NOTIFICATION_RELAY_WITHIN_SECONDS",
+                                                       str(2 * 24 * 3600)))
 CELERY_BEAT_SCHEDULE = {
     "core.sweep_jobs": {
         "task": "core.tasks.sweep_jobs",
@@ -330,6 +337,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.chain_pending_audit",
         "schedule": int(os.environ.get("AUDIT_CHAIN_PENDING_INTERVAL_SECONDS", "3600")),
         "options": {"expires": int(os.environ.get("AUDIT_CHAIN_PENDING_INTERVAL_SECONDS", "3600"))},
+    },
+    # Notification emails whose task never ran: the broker was down at the commit, or the
+    # task gave up its retries (core.notifications.notification_email_relay).
+    "core.relay_notification_emails": {
+        "task": "core.tasks.relay_notification_emails",
+        "schedule": NOTIFICATION_RELAY_INTERVAL_SECONDS,
+        "options": {"expires": NOTIFICATION_RELAY_INTERVAL_SECONDS},
     },
     # A closed 民主测评 is sealed soon after it closes (assessments.services.appraisal).
     "assessments.seal_closed_appraisals": {

@@ -202,3 +202,35 @@ def test_a_job_whose_message_redis_lost_is_sent_again_and_runs_once(own_redis, s
     job.refresh_from_db()
     assert (job.state, job.result) == (Job.State.DONE, {"runs": 1})
     assert len(runs) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_made_while_redis_is_down_is_emailed_once_when_it_is_back(
+    own_redis, mailoutbox, settings
+):
+    """The notification row is the mail's outbox: the change commits with Redis down, the
+    email's task cannot be sent, and beat's relay sends it once Redis (and beat) are back."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+    from core.models import Notification, Role
+    from core.notifications import notify
+    from core.tasks import relay_notification_emails
+    from tests.factories import UserFactory
+
+    settings.NOTIFICATION_RELAY_AFTER_SECONDS = 0  # no need to wait out the task's turn
+    people = [UserFactory(username=f"mail{i}", email=f"mail{i}@example.cn", roles=[Role.STAFF])
+              for i in (1, 2)]
+    with transaction.atomic():  # the request: its change and its notifications
+        notify(kind="incentives.timely_approve", recipients=people, context={"reward": "x"})
+    assert mailoutbox == []  # the send after commit failed, logged, and the commit stood
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 2
+
+    own_redis.start()
+    worker = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
+    with worker, finished_tasks() as finished:
+        relay_notification_emails.delay()  # what beat sends every few minutes
+        relay_notification_emails.delay()  # and again: nothing more leaves
+        assert finished(relay_notification_emails.name, (), times=2)
+    assert sorted(m.to for m in mailoutbox) == [["mail1@example.cn"], ["mail2@example.cn"]]
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()

@@ -36,15 +36,21 @@ def annual_import_job(job, progress) -> dict:
                 "unchanged": record.unchanged}
     progress(0.05)
     try:
-        # The job's heartbeat is the import's last statement, inside its transaction: an
-        # attempt cancelled or taken over meanwhile saves nothing.
+        # The job's completion is the import's last statement, inside its transaction: an
+        # attempt cancelled or taken over meanwhile saves nothing, and a cancel arriving
+        # after finds the job done with its grades (never 已取消 with the grades saved).
         # No progress inside: the import is one transaction, so its progress would be seen by
         # no one before the commit, and its write would lock the job's row until then (a
         # cancel, the sweeper and a takeover's claim would wait for the whole import).
         result = import_pending(actor=record.created_by, record=record,
-                                dry_run=bool(job.params.get("dry_run")), fence=job.heartbeat)
+                                dry_run=bool(job.params.get("dry_run")),
+                                fence=lambda saved: job.complete(_saved(saved)))
     except ImportRefused as exc:
         return {"created": 0, "updated": 0, "rows": exc.rows, "summary": " ".join(exc.messages)}
     except ValidationError as exc:
         raise ValidationError(" ".join(exc.messages)) from exc
+    return _saved(result)
+
+
+def _saved(result) -> dict:
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

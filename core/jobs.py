@@ -209,6 +209,8 @@ def _progress_saver(job: Job) -> Progress:
 
     def progress(fraction: float) -> None:
         nonlocal last_saved
+        if job._completed:
+            return
         now = time.monotonic()
         if last_saved is not None and now - last_saved < PROGRESS_MIN_INTERVAL:
             return
@@ -288,10 +290,11 @@ def job_run(*, job_id: int) -> Job | None:
         return job
     try:
         result = entry[0](job, _progress_saver(job))
-        # Checked here, not left to the save: a failed save would mark any enclosing
-        # transaction for rollback, and the failure could no longer be recorded.
-        json.dumps(result)
-        _finish(job, Job.State.DONE, result)
+        if not job._completed:  # a handler's job.complete() recorded it with its work
+            # Checked here, not left to the save: a failed save would mark any enclosing
+            # transaction for rollback, and the failure could no longer be recorded.
+            json.dumps(result)
+            _finish(job, Job.State.DONE, result)
     except JobStopped:
         logger.info("Job %s attempt %s stopped: cancelled or taken over.", job.pk, job._run_attempt)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, not raised into the worker

@@ -397,6 +397,8 @@ class Job(models.Model):
     reused = False
     # The attempt whose writes this instance makes (set by the claim); fenced writes use it.
     _run_attempt: int | None = None
+    # Set when complete()'s transaction has committed: the job is done, by this run.
+    _completed = False
 
     class Meta:
         verbose_name = _("后台任务")
@@ -436,8 +438,22 @@ class Job(models.Model):
 
     def heartbeat(self) -> None:
         """Tell the sweeper this run is alive (call it between chunks when there is no progress to
-        report); raises JobStopped when the run must stop."""
-        self.fenced_update(heartbeat_at=timezone.now())
+        report); raises JobStopped when the run must stop. Nothing once the run completed."""
+        if not self._completed:
+            self.fenced_update(heartbeat_at=timezone.now())
+
+    def complete(self, result) -> None:
+        """Mark the job done with `result` inside the caller's transaction, the one that commits
+        the job's work: the job is done exactly when its work is, so a cancel can no longer land
+        between the two (arriving before, it waits for this row, then finds the job finished:
+        409). Raises JobStopped when this run no longer owns the job, and the work rolls back.
+        job_run then keeps this result; progress and heartbeats after it are no-ops."""
+        from django.db import transaction
+
+        json.dumps(result)  # refused here, inside the work's transaction, not after its commit
+        self.fenced_update(state=self.State.DONE, result=result, finished_at=timezone.now(),
+                           progress=1.0)
+        transaction.on_commit(lambda: setattr(self, "_completed", True))
 
     def attach_file(self, name: str, content) -> None:
         """Store the run's result file (bytes or a File) with Django's storage; a superseded or

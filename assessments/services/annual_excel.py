@@ -350,9 +350,9 @@ def annual_import(*, actor, data: bytes, name: str = "", dry_run: bool = False,
     `file` (the sheet cannot be read), ImportRefused (the rows that may not be saved, with their
     sheet row numbers: nothing was saved). A dry run saves nothing and says what would be done.
     The grades are audited as ONE run-level entry on the import's record (created here unless
-    given: the page's pending upload, or a job's). fence: called last, inside the transaction
-    (a job's heartbeat): when it raises (the job was cancelled or taken over), nothing is
-    saved."""
+    given: the page's pending upload, or a job's). fence(result): called last, inside the
+    transaction (a job's completion): when it raises (the job was cancelled or taken over),
+    nothing is saved."""
     if not permissions.can_write(actor):
         raise PermissionDenied(_("您的角色无权录入考核结果。"))
     sheet = read_sheet(data)
@@ -402,7 +402,7 @@ def annual_import(*, actor, data: bytes, name: str = "", dry_run: bool = False,
         unchanged=saved.unchanged, rows=len(rows), finished_at=timezone.now())
     record.state = AnnualImport.State.DONE
     if fence is not None:
-        fence()
+        fence(result)
     return result
 
 

@@ -803,6 +803,8 @@ def tally(*, cadre_ids: list[int] | None = None, year: int | None = None, job=No
                           counts={k: result[k] for k in ("rows", "entries", "written",
                                                         "proposals_created")},
                           checksum=checksum)
+                # Done with the swap's commit: a cancel can no longer land between the two.
+                job.complete(result)
         _run(cursor, _DROP, params, fragments)
     progress(1.0)
     return result

@@ -165,10 +165,12 @@ def _publish_batch(*, job, actor, ids, progress) -> dict:
                 published.append(pk)
         # The zip is the last tenth of the work.
         progress(0.9 * done / total)
-    files = _attach_zip(job, ids)
-    progress(1.0)
-    return {"published": len(published), "skipped": len(skipped), "failed": len(failed),
-            "files": files, "failures": failed[:100]}
+    with transaction.atomic():  # the zip and the job's end together: a cancel lands before both
+        files = _attach_zip(job, ids)
+        result = {"published": len(published), "skipped": len(skipped), "failed": len(failed),
+                  "files": files, "failures": failed[:100]}
+        job.complete(result)
+    return result
 
 
 def _attach_zip(job, ids) -> int:

@@ -8,9 +8,10 @@ from typing import Any
 from django.db import connection
 
 
-def at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
+def at_once(*calls: Callable[[], Any], timeout: float = 60, outcomes: bool = False) -> list[Any]:
     """Run the calls together, each in its own thread and connection; their results in order.
-    An exception in a call is re-raised here, after every thread has ended."""
+    An exception in a call is re-raised here, after every thread has ended; with outcomes=True
+    it is that call's result instead (a race whose loser is expected to raise)."""
     barrier = threading.Barrier(len(calls))
     results: list[Any] = [None] * len(calls)
     errors: list[BaseException] = []
@@ -19,8 +20,11 @@ def at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
         try:
             barrier.wait(timeout=10)
             results[index] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread below
-            errors.append(exc)
+        except Exception as exc:  # noqa: BLE001 - handed to the test's thread below
+            if outcomes:
+                results[index] = exc
+            else:
+                errors.append(exc)
         finally:
             connection.close()
 

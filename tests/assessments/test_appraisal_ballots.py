@@ -3,7 +3,6 @@ closed rounds and unknown codes refused, the ballot page rate-limited, results a
 and nothing stored that joins a ballot to its code."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
@@ -24,6 +23,7 @@ from assessments.services.appraisal import (
     normalize_code,
 )
 from core.models import AuditEntry, Role
+from tests.concurrency import at_once
 from tests.factories import CadreFactory, UserFactory
 
 
@@ -94,24 +94,7 @@ def test_a_ballot_must_rate_every_cadre_and_the_team(opened):
 
 
 def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return at_once(*calls, outcomes=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -233,8 +216,8 @@ def test_sealing_rewrites_the_ballots_and_keeps_the_counts(opened, staff_user):
     ballot_cast(code=opened.codes[0], team="good", marks={a.pk: "good", b.pk: "average"})
     old_ids = set(AppraisalBallot.objects.values_list("pk", flat=True))
     before = appraisal_results(appraisal_round=opened.round)
-    from core.errors import Conflict
     from assessments.services.appraisal import appraisal_seal
+    from core.errors import Conflict
 
     with pytest.raises(Conflict):
         appraisal_seal(round=opened.round, actor=staff_user)

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from cadres import idnumber, services
 from cadres.models import Cadre
 from core.models import Role
+from tests.concurrency import at_once
 from tests.factories import CadreFactory, UserFactory
 
 BIRTH = dt.date(1985, 3, 9)
@@ -123,22 +124,7 @@ def _form(unit):
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return at_once(*calls)
 
 
 def _post_as(user, unit):

@@ -1,15 +1,14 @@
 """Concurrent requests: one winner and a 409 for the other, and no lost vote. Real threads
 and real transactions, on whichever database the suite runs (SQLite or PostgreSQL)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from core.errors import Conflict
 from core.models import Role
 from fault_tolerance.models import Case, Decision, Vote
 from fault_tolerance.services import case_transition
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 
 # serialized_rollback: a transactional test starts from a flushed database; this restores the
@@ -20,24 +19,7 @@ A = Case.Action
 
 def race(*calls):
     """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome under test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return at_once(*calls, outcomes=True)
 
 
 def _outcomes(results):
